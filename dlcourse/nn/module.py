@@ -1,0 +1,157 @@
+"""Module, Parameter and Sequential: the skeleton every NumPy layer hangs on.
+
+Names follow torch.nn so a learner can move weights between the two with
+``load_state_dict``. Each module computes ``forward(x)`` and, from what forward
+stored, ``backward(grad_output) -> grad_input``; parameter gradients are *added*
+to ``param.grad`` (call ``zero_grad()`` between steps, as in torch).
+"""
+from collections import OrderedDict
+
+import numpy as np
+
+
+class Parameter:
+    """A trainable array: ``data`` and the accumulated gradient ``grad`` (same shape)."""
+
+    def __init__(self, data):
+        self.data = np.array(data, dtype=np.float64)
+        self.grad = np.zeros_like(self.data)
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    def zero_grad(self):
+        self.grad[...] = 0.0
+
+    def __repr__(self):
+        return f"Parameter(shape={self.data.shape})"
+
+
+class Module:
+    """Base class: registers Parameters and sub-Modules assigned as attributes."""
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise RuntimeError(f"{type(self).__name__}.__init__ must call super().__init__() "
+                               "before assigning attributes")
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def __call__(self, *args, **kwargs):
+        if not hasattr(self, "forward"):
+            raise TypeError(f"{type(self).__name__} defines no forward(x); a Module subclass needs "
+                            "forward(x) and backward(grad_output)")
+        return self.forward(*args, **kwargs)
+
+    # -- parameters -------------------------------------------------------
+    def named_parameters(self, prefix=""):
+        for name, p in self._parameters.items():
+            yield prefix + name, p
+        for mname, m in self._modules.items():
+            yield from m.named_parameters(prefix + mname + ".")
+
+    def parameters(self):
+        for _, p in self.named_parameters():
+            yield p
+
+    def children(self):
+        return iter(self._modules.values())
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.zero_grad()
+
+    def num_parameters(self):
+        return int(sum(p.data.size for p in self.parameters()))
+
+    # -- modes ----------------------------------------------------------------
+    def train(self, mode=True):
+        object.__setattr__(self, "training", bool(mode))
+        for m in self.children():
+            m.train(mode)
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    # -- state -------------------------------------------------------------------
+    def state_dict(self):
+        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy arrays into this module's parameters.
+
+        Accepts NumPy arrays or torch tensors (a torch ``state_dict()`` works as is).
+        With ``strict=True`` the key sets must match exactly.
+        """
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        if strict and (missing or unexpected):
+            raise KeyError(f"{type(self).__name__}.load_state_dict: missing keys {missing}, "
+                           f"unexpected keys {unexpected}")
+        for name, p in own.items():
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            if hasattr(value, "detach"):
+                value = value.detach().cpu().double().numpy()
+            value = np.asarray(value, dtype=np.float64)
+            if value.shape != p.data.shape:
+                raise ValueError(f"{type(self).__name__}.load_state_dict: '{name}' has shape "
+                                 f"{tuple(value.shape)}, this module expects {tuple(p.data.shape)}")
+            p.data[...] = value
+
+    # -- printing -------------------------------------------------------------
+    def extra_repr(self):
+        return ""
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__}({self.extra_repr()}"]
+        if self._modules:
+            for name, m in self._modules.items():
+                child = repr(m).replace("\n", "\n  ")
+                lines.append(f"\n  ({name}): {child}")
+            lines.append("\n")
+        return "".join(lines) + ")"
+
+
+class Sequential(Module):
+    """Modules applied in order; backward runs them in reverse."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        for i, m in enumerate(modules):
+            if not isinstance(m, Module):
+                raise TypeError(f"Sequential takes dlcourse.nn modules; argument {i} is {type(m).__name__}")
+            setattr(self, str(i), m)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __getitem__(self, i):
+        return list(self._modules.values())[i]
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def forward(self, x):
+        for m in self:
+            x = m(x)
+        return x
+
+    def backward(self, grad_output):
+        for m in reversed(list(self)):
+            grad_output = m.backward(grad_output)
+        return grad_output
