@@ -1,0 +1,8 @@
+"""Static matplotlib drawings used by lessons and widgets. Nothing here trains."""
+from .figures import figure_png, new_figure
+from .graph import draw_graph
+from .network import NetworkDrawing
+from .plots import plot_decision_regions, plot_loss_curves
+
+__all__ = ["new_figure", "figure_png", "draw_graph", "NetworkDrawing",
+           "plot_decision_regions", "plot_loss_curves"]

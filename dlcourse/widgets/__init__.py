@@ -1,0 +1,8 @@
+"""Interactive explorers (ipywidgets + matplotlib). Each shows its state the moment it is displayed."""
+from .base import CourseWidget, median_update_ms
+from .activation import ActivationExplorer, gradient_through_depth
+from .backprop import BackpropStepper
+from .neuron import NeuronExplorer
+from .optimizers import OptimizerRace
+
+__all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropStepper", "OptimizerRace", "ActivationExplorer", "gradient_through_depth"]

@@ -1,0 +1,122 @@
+"""Activation explorer: f and f' side by side, saturation zones, and what N stacked layers do
+to a gradient (measured by a real backward pass through dlcourse.nn layers)."""
+import ipywidgets as W
+import matplotlib
+import numpy as np
+
+from .. import nn
+from ..nn.functional import ACTIVATIONS
+from ..viz.figures import new_figure
+from .base import CourseWidget
+
+SATURATED = 0.05  # |f'(x)| below this: the gradient barely passes (vanishing-gradient zone)
+_MODULES = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
+            "gelu": nn.GELU, "identity": None}
+_X = np.linspace(-6, 6, 241)
+_WIDTH, _BATCH, _MAX_DEPTH = 32, 64, 30
+
+
+def gradient_through_depth(activation, depth, seed=0):
+    """Norm of dL/d(input of layer k), k = depth..1, for a stack of ``depth`` x (Linear(32, 32), f).
+
+    torch's default initialisation, a random batch and a random upstream gradient; the
+    backward pass is dlcourse.nn's own. Index 0 is the last layer, index depth-1 the first.
+    """
+    if not isinstance(depth, (int, np.integer)) or not 1 <= depth <= 200:
+        raise ValueError(f"depth must be an integer in [1, 200], got {depth!r}")
+    if activation not in _MODULES:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(_MODULES)}")
+    state = np.random.get_state()
+    np.random.seed(seed)  # same weights every call, without touching the learner's global stream
+    try:
+        layers = []
+        for _ in range(depth):
+            layers.append(nn.Linear(_WIDTH, _WIDTH))
+            if _MODULES[activation] is not None:
+                layers.append(_MODULES[activation]())
+        x = np.random.standard_normal((_BATCH, _WIDTH))
+        g = np.random.standard_normal((_BATCH, _WIDTH))
+    finally:
+        np.random.set_state(state)
+    for layer in layers:
+        x = layer(x)
+    norms = []
+    for layer in reversed(layers):
+        g = layer.backward(g)
+        if isinstance(layer, nn.Linear):
+            norms.append(np.linalg.norm(g) / np.sqrt(g.size))
+    return np.array(norms)
+
+
+class ActivationExplorer(CourseWidget):
+    """Pick activations; see f, f' (shaded where |f'| < 0.05) and the gradient after N layers."""
+
+    def __init__(self, selected=("sigmoid", "tanh", "relu"), depth=10):
+        names = list(ACTIVATIONS)
+        self.select = W.SelectMultiple(options=names, value=tuple(selected), rows=len(names),
+                                       description="functions")
+        self.depth = W.IntSlider(value=depth, min=1, max=_MAX_DEPTH, description="layers N",
+                                 continuous_update=True)
+        fig = new_figure(9.6, 3.2)
+        self.ax_f, self.ax_df, self.ax_depth = fig.subplots(1, 3)
+        palette = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+        self._artists = {}
+        for name, c in zip(names, palette):
+            f, df = ACTIVATIONS[name]
+            d = df(_X)
+            (lf,) = self.ax_f.plot(_X, f(_X), color=c, label=name)
+            (ld,) = self.ax_df.plot(_X, d, color=c)
+            shade = self.ax_df.fill_between(_X, 0, 1, where=np.abs(d) < SATURATED, color=c, alpha=0.12,
+                                            transform=self.ax_df.get_xaxis_transform(), lw=0)
+            (lg,) = self.ax_depth.plot([], [], "o-", ms=3, color=c)
+            self._artists[name] = (lf, ld, shade, lg)
+        self.ax_f.set(title="f(x)", xlabel="x", ylim=(-1.5, 3))
+        self.ax_df.set(title="f'(x)  (shaded: saturated)", xlabel="x", ylim=(-0.15, 1.25))
+        self.ax_depth.set(title="gradient size going back N layers", xlabel="layers back from the output",
+                          ylabel="RMS of dL/dx", yscale="log", ylim=(1e-12, 1e2), xlim=(0.5, _MAX_DEPTH + 0.5))
+        self._legend = None
+        fig.tight_layout()
+        super().__init__([W.HBox([self.select, self.depth])], fig)
+        for arts in self._artists.values():
+            self.animate(*arts)
+        self.select.observe(self.refresh, "value")
+        self.depth.observe(self.refresh, "value")
+        self.refresh()
+
+    def draw(self):
+        n = self.depth.value
+        self.final = {}
+        for name, (lf, ld, shade, lg) in self._artists.items():
+            on = name in self.select.value
+            for a in (lf, ld, shade, lg):
+                a.set_visible(on)
+            if on:
+                norms = gradient_through_depth(name, n)
+                lg.set_data(np.arange(1, n + 1), norms)
+                self.final[name] = float(norms[-1])
+        if self._legend is None or self._legend_for != self.select.value:
+            self._new_legend()
+        rows = "".join(f"<tr><td>{k}</td><td>{v:.2e}</td></tr>" for k, v in self.final.items())
+        return (f"<b>Gradient reaching the first of {n} layers</b> (RMS; it started near 1):"
+                f"<table>{rows}</table>Values far below 1 mean the early layers barely learn: "
+                "the vanishing-gradient problem. Saturated zones of f' are where it starts.")
+
+    def _new_legend(self):
+        """The legend lists the selected functions; rebuilt only when the selection changes."""
+        if self._legend is not None:
+            self._legend.remove()
+            self._dynamic.remove(self._legend)
+        handles = [self._artists[k][0] for k in self.select.value]
+        self._legend = self.ax_f.legend(handles, list(self.select.value), loc="upper left", fontsize=8)
+        self._legend_for = self.select.value
+        self.animate(self._legend)
+
+    def summary(self):
+        parts = ", ".join(f"{k} {v:.1e}" for k, v in self.final.items())
+        return f"ActivationExplorer: gradient after {self.depth.value} layers: {parts}"
+
+    def actions(self):
+        return [("deeper", lambda: setattr(self.depth, "value", self.depth.value % _MAX_DEPTH + 1)),
+                ("toggle gelu", lambda: setattr(self.select, "value", tuple(
+                    [v for v in self.select.value if v != "gelu"] if "gelu" in self.select.value
+                    else [*self.select.value, "gelu"])))]
