@@ -101,7 +101,8 @@ class Module:
         if strict and (missing or unexpected):
             raise KeyError(f"{type(self).__name__}.load_state_dict: missing keys {missing}, "
                            f"unexpected keys {unexpected}")
-        for name, p in own.items():
+        values = {}
+        for name, p in own.items():  # check everything first: a bad entry changes no weight
             if name not in state_dict:
                 continue
             value = state_dict[name]
@@ -111,7 +112,9 @@ class Module:
             if value.shape != p.data.shape:
                 raise ValueError(f"{type(self).__name__}.load_state_dict: '{name}' has shape "
                                  f"{tuple(value.shape)}, this module expects {tuple(p.data.shape)}")
-            p.data[...] = value
+            values[name] = value
+        for name, value in values.items():
+            own[name].data[...] = value
 
     # -- printing -------------------------------------------------------------
     def extra_repr(self):

@@ -1,0 +1,80 @@
+"""Benchmarks that print figures (never pass/fail): widget update times, NumPy vs torch speed.
+
+Run ``dlcourse bench`` or ``python -m dlcourse.bench``. Threads are pinned to one
+so torch and NumPy compete on equal terms and figures are stable on shared machines.
+"""
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace")
+
+
+def widget_update_times(repeats=5):
+    """``{widget name: median ms per update}`` over each widget's own typical actions."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from . import widgets
+    return {name: widgets.median_update_ms(getattr(widgets, name)(), repeats) for name in WIDGETS}
+
+
+def _median_ms(fn, repeats):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def linear_relu_ratio(batch=256, n_in=512, n_out=512, repeats=20):
+    """Forward + backward of Linear + ReLU: NumPy ms, torch ms (float64, CPU, one thread)."""
+    import torch
+    from . import nn
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch, n_in))
+    g = rng.standard_normal((batch, n_out))
+    model = nn.Sequential(nn.Linear(n_in, n_out), nn.ReLU())
+
+    def ours():
+        model(x)
+        model.backward(g)
+
+    tmodel = torch.nn.Sequential(torch.nn.Linear(n_in, n_out), torch.nn.ReLU()).double()
+    xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(g)
+
+    def theirs():
+        tmodel(xt).backward(gt)
+
+    return _median_ms(ours, repeats), _median_ms(theirs, repeats)
+
+
+def import_time_ms():
+    """Wall time of ``import dlcourse`` in a fresh interpreter (median of 3)."""
+    code = "import time; t = time.perf_counter(); import dlcourse; print((time.perf_counter() - t) * 1000)"
+    return statistics.median(float(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                                  text=True, check=True).stdout) for _ in range(3))
+
+
+def main(repeats=5):
+    import torch
+    torch.set_num_threads(1)
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
+    print(f"dlcourse benchmark · Python {sys.version.split()[0]} · torch {torch.__version__} · 1 thread\n")
+    print(f"{'widget':<22}{'median update (ms)':>20}")
+    for name, ms in widget_update_times(repeats).items():
+        print(f"{name:<22}{ms:>20.1f}")
+    ours, theirs = linear_relu_ratio()
+    print(f"\n{'NumPy vs torch (fwd+bwd)':<26}{'NumPy ms':>10}{'torch ms':>10}{'ratio':>8}")
+    print(f"{'Linear(512,512)+ReLU, N=256':<26}{ours:>10.2f}{theirs:>10.2f}{ours / theirs:>8.2f}")
+    print(f"\nimport dlcourse: {import_time_ms():.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

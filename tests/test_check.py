@@ -1,0 +1,56 @@
+"""Exercise checks: the reference solution passes; every kind of wrong answer gets feedback, never a traceback."""
+import math
+
+import numpy as np
+import pytest
+
+from dlcourse import check, solutions
+
+NAMES = check.exercises()
+
+
+def test_every_notebook_has_at_least_three_exercises():
+    for nb in ("ex00", "ex01", "ex02", "ex03", "ex04"):
+        assert sum(n.startswith(nb) for n in NAMES) >= 3, nb
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_solution_passes(name):
+    fb = getattr(check, name)(getattr(solutions, name))
+    assert fb.passed, fb
+    assert repr(fb).startswith("✅")
+
+
+def _raiser(*args):
+    raise RuntimeError("boom")
+
+
+WRONG = [None, "text", [1, 2], np.zeros((7, 7)), float("nan"), math.inf, -1, 0.123, {"a": 1}, (1,),
+         _raiser, lambda *a: None, lambda *a: np.nan, lambda *a: "x", lambda *a: (1, 2, 3), object()]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("answer", WRONG, ids=range(len(WRONG)))
+def test_wrong_answers_get_feedback_not_tracebacks(name, answer):
+    fb = getattr(check, name)(answer)
+    assert not fb.passed
+    assert fb.status in {"wrong", "unanswered", "error"}
+    text = repr(fb)
+    assert name in text and "Hint:" in text and "Traceback" not in text
+
+
+def test_feedback_kinds():
+    assert check.ex01_neuron(None).status == "unanswered"
+    assert check.ex01_neuron(_raiser).status == "error"
+    assert "RuntimeError: boom" in repr(check.ex01_neuron(_raiser))
+    assert "returned None" in repr(check.ex01_neuron(lambda x, w, b: None))
+    assert "shape" in repr(check.ex00_zeros(np.zeros((4, 3))))
+    assert "NaN" in repr(check.ex02_softmax(lambda z: np.exp(z) / np.exp(z).sum(1, keepdims=True)))
+
+
+def test_common_near_misses_are_rejected():
+    assert not check.ex01_parameter_count(4 * 16 + 16 * 8 + 8 * 3)  # forgot the biases
+    assert not check.ex01_weight_shape((10, 5))  # in/out swapped
+    assert not check.ex02_relu_grad(lambda x: (x >= 0).astype(float))  # slope 1 at 0
+    assert not check.ex03_momentum_step(lambda w, g, b, lr, m: (w - lr * g, g))  # no momentum
+    assert not check.ex04_linear_backward(lambda x, W, g: (g @ W, x.T @ g, g.sum(0)))  # dW transposed

@@ -1,0 +1,178 @@
+"""Widgets driven headlessly: set controls, click buttons, assert the state and drawing follow."""
+import base64
+
+import numpy as np
+import pytest
+import torch
+
+from dlcourse import widgets
+from dlcourse.widgets.backprop import BackpropStepper
+
+
+def _line_data(line):
+    return np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float)
+
+
+@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace"])
+def test_display_bundle_has_picture_and_stable_text(name):
+    w = getattr(widgets, name)()
+    bundle = w._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert bundle["text/plain"].startswith(name) and "0x" not in bundle["text/plain"]
+    assert bundle["text/plain"] == getattr(widgets, name)().summary()  # same state, same text
+    assert w.image.value == base64.b64decode(bundle["image/png"])
+
+
+@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace"])
+def test_every_action_changes_the_picture(name):
+    w = getattr(widgets, name)()
+    for desc, act in w.actions():
+        before = w.image.value
+        act()
+        assert w.image.value != before, f"{name}: '{desc}' did not change the picture"
+
+
+def test_neuron_explorer_follows_sliders():
+    w = widgets.NeuronExplorer(w1=1.0, w2=0.0, b=0.0, activation="identity", x1=1.0, x2=0.5)
+    assert w.z == pytest.approx(1.0)
+    w.b.value = 0.5
+    assert w.z == pytest.approx(1.5) and w.y == pytest.approx(1.5)
+    w.activation.value = "sigmoid"
+    assert w.y == pytest.approx(1 / (1 + np.exp(-1.5)))
+    assert w.output.max() <= 1 and w.output.min() >= 0
+    # the z = 0 line: w1 x1 + b = 0 -> vertical line at x1 = -0.5
+    x, _ = _line_data(w._line)
+    np.testing.assert_allclose(x, -0.5)
+    w.w1.value, w.w2.value = 0.0, 0.0
+    assert len(_line_data(w._line)[0]) == 0  # no boundary when both weights are zero
+    assert "z =" in w.info.value
+
+
+def test_activation_explorer_shows_vanishing_gradients():
+    w = widgets.ActivationExplorer(selected=("sigmoid", "relu"), depth=10)
+    assert set(w.final) == {"sigmoid", "relu"}
+    assert w.final["sigmoid"] < 1e-4  # at most 0.25 per layer
+    shallow = w.final["sigmoid"]
+    w.depth.value = 20
+    assert w.final["sigmoid"] < shallow * 1e-3
+    w.select.value = ("tanh",)
+    assert set(w.final) == {"tanh"}
+    assert not w._artists["sigmoid"][0].get_visible() and w._artists["tanh"][0].get_visible()
+    assert len(_line_data(w._artists["tanh"][3])[0]) == 20
+
+
+def test_gradient_through_depth_validates():
+    with pytest.raises(ValueError, match="depth"):
+        widgets.gradient_through_depth("relu", 0)
+    with pytest.raises(ValueError, match="unknown activation"):
+        widgets.gradient_through_depth("swish", 3)
+
+
+def _torch_reference(stepper):
+    """The same network, weights and sample in torch: loss, weight gradients and SGD result."""
+    layers = []
+    for lin, act in zip(stepper.linears, stepper.acts):
+        t = torch.nn.Linear(lin.in_features, lin.out_features).double()
+        t.load_state_dict({"weight": torch.tensor(lin.weight.data), "bias": torch.tensor(lin.bias.data)})
+        layers += [t, torch.nn.Sigmoid() if type(act).__name__ == "Sigmoid" else torch.nn.Tanh()]
+    model = torch.nn.Sequential(*layers)
+    loss = torch.nn.BCELoss()(model(torch.tensor(stepper.x)), torch.tensor(stepper.target))
+    loss.backward()
+    grads = [(m.weight.grad.numpy().copy(), m.bias.grad.numpy().copy()) for m in model if hasattr(m, "weight")]
+    opt = torch.optim.SGD(model.parameters(), lr=stepper.lr.value)
+    opt.step()
+    new = [(m.weight.detach().numpy().copy(), m.bias.detach().numpy().copy()) for m in model if hasattr(m, "weight")]
+    return loss.item(), grads, new
+
+
+def test_backprop_stepper_numbers_match_torch_autograd():
+    w = BackpropStepper()
+    assert w.stages[w.stage] == "ready"
+    for _ in range(3):  # three full passes: forward, loss, backward, update
+        loss, grads, new = _torch_reference(w)
+        while w.stages[w.stage] != "backward 1":
+            w.step()
+        assert w.loss == pytest.approx(loss, rel=1e-12)
+        assert w.view.value == "gradients"
+        for lin, (gw, gb) in zip(w.linears, grads):
+            np.testing.assert_allclose(lin.weight.grad, gw, rtol=1e-10)
+            np.testing.assert_allclose(lin.bias.grad, gb, rtol=1e-10)
+        w.step()
+        assert w.stages[w.stage] == "update"
+        for lin, (nw, nb) in zip(w.linears, new):
+            np.testing.assert_allclose(lin.weight.data, nw, rtol=1e-10)
+            np.testing.assert_allclose(lin.bias.data, nb, rtol=1e-10)
+        w.step()  # next pass begins with data in
+    assert w.updates == 3 and w.losses[0] > w.losses[-1]  # it learns
+
+
+def test_backprop_stepper_draws_what_it_computes():
+    w = BackpropStepper()
+    w.step()
+    w.step()  # forward through layer 1
+    texts = [t.get_text() for t in w.net.node_text[1]]
+    assert texts == [f"{v:.2f}" for v in w.a[1][0]]
+    assert all(t.get_text() == "" for t in w.net.node_text[2])  # not computed yet
+    while w.stages[w.stage] != "backward 3":
+        w.step()
+    edge_labels = [t.get_text() for t in w.net.edge_text]
+    last = w.linears[-1].weight.grad.ravel()
+    assert edge_labels[-len(last):] == [f"{v:+.3f}" for v in last]
+    w.view.value = "values"
+    assert [t.get_text() for t in w.net.edge_text][-len(last):] == \
+        [f"{v:+.2f}" for v in w.linears[-1].weight.data.ravel()]
+
+
+def test_backprop_stepper_reset_play_and_lr():
+    w = BackpropStepper()
+    start = [lin.weight.data.copy() for lin in w.linears]
+    w.play.value = 1
+    w.play.value = 2
+    assert w.stages[w.stage] == "forward 1"
+    for _ in range(len(w.stages)):
+        w.step()
+    assert w.updates == 1
+    w.reset_button.click()
+    assert w.stage == 0 and w.updates == 0 and w.play.value == 0
+    for lin, s in zip(w.linears, start):
+        np.testing.assert_array_equal(lin.weight.data, s)
+    w.lr.value = 0.1
+    assert w.optimizer.lr == pytest.approx(0.1)
+
+
+def test_backprop_stepper_validates():
+    with pytest.raises(ValueError, match="sizes"):
+        BackpropStepper(sizes=(2, 3, 2))
+    with pytest.raises(ValueError, match="target"):
+        BackpropStepper(target=0.5)
+
+
+def test_optimizer_race_paths_follow_controls():
+    w = widgets.OptimizerRace(surface="ill-conditioned", lr=0.03, steps=50)
+    assert set(w.results) == {"SGD", "Momentum", "RMSprop", "Adam"}
+    for name, r in w.results.items():
+        x, y = _line_data(w._paths[name])
+        np.testing.assert_allclose(np.c_[x, y], r["path"])
+        assert len(r["path"]) == 51 and not r["diverged"]
+        assert r["losses"][-1] < r["losses"][0]
+    w.start_x.value = 1.0
+    assert all(r["path"][0, 0] == 1.0 for r in w.results.values())
+    w.lr.value = 0.3  # SGD on kappa = 20 diverges above lr = 0.1
+    assert w.results["SGD"]["diverged"] and not w.results["Adam"]["diverged"]
+    assert "diverged" in w.info.value
+
+
+def test_optimizer_race_surface_switch_resets_ranges():
+    w = widgets.OptimizerRace()
+    w.surface_choice.value = "rosenbrock"
+    assert (w.start_x.min, w.start_x.max) == w.surface.xlim
+    assert (w.start_x.value, w.start_y.value) == w.surface.start
+    assert w.surface.name == "Rosenbrock" and w.ax_map.get_title() == "Rosenbrock"
+    w.surface_choice.value = "model slice"
+    assert w.results["Adam"]["losses"][-1] < w.results["Adam"]["losses"][0]
+
+
+def test_median_update_times_are_measured():
+    w = widgets.OptimizerRace(steps=20)
+    assert widgets.median_update_ms(w, repeats=1) > 0
