@@ -21,7 +21,7 @@ def ex01_neuron(x, w, b):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-ex01_parameter_count = (4 * 16 + 16) + (16 * 8 + 8) + (8 * 3 + 3)  # 243
+ex01_parameter_count = (10 * 32 + 32) + (32 * 32 + 32) + (32 * 1 + 1)  # 1441
 ex01_weight_shape = (5, 10)  # nn.Linear(10, 5).weight: (out_features, in_features)
 
 

@@ -49,7 +49,7 @@ def test_feedback_kinds():
 
 
 def test_common_near_misses_are_rejected():
-    assert not check.ex01_parameter_count(4 * 16 + 16 * 8 + 8 * 3)  # forgot the biases
+    assert not check.ex01_parameter_count(10 * 32 + 32 * 32 + 32)  # forgot the biases
     assert not check.ex01_weight_shape((10, 5))  # in/out swapped
     assert not check.ex02_relu_grad(lambda x: (x >= 0).astype(float))  # slope 1 at 0
     assert not check.ex03_momentum_step(lambda w, g, b, lr, m: (w - lr * g, g))  # no momentum
