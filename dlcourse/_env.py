@@ -64,10 +64,7 @@ def setup(seed_value=0, threads=1):
     torch = _torch()
     if torch is not None:
         torch.set_num_threads(threads)
-    try:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(threads)
-    except ImportError:  # NumPy then uses its BLAS default
-        pass
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(threads)  # NumPy's BLAS too
     use_style()
     return seed(seed_value)
