@@ -26,7 +26,7 @@ class BackpropStepper(CourseWidget):
     and gradients (δ = dL/dz at nodes, dL/dW on edges).
     """
 
-    def __init__(self, sizes=(2, 3, 2, 1), x=(0.5, -1.0), target=1.0, lr=0.5, seed=0):
+    def __init__(self, sizes=(2, 3, 2, 1), x=(0.5, -1.0), target=1.0, lr=1.0, seed=0):
         sizes = tuple(int(s) for s in sizes)
         if len(sizes) < 2 or sizes[-1] != 1 or len(x) != sizes[0]:
             raise ValueError(f"BackpropStepper needs sizes like (2, 3, 2, 1) ending in 1 output and an x of "
@@ -52,7 +52,7 @@ class BackpropStepper(CourseWidget):
         self.play = W.Play(value=0, min=0, max=100_000, interval=700, description="play")
         self.view = W.ToggleButtons(options=["values", "gradients"], value="values", description="show")
         self.lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1, description="learning rate",
-                                   readout_format=".3f")
+                                   readout_format=".3f", style={"description_width": "initial"})
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
         self.play.observe(self._on_play, "value")

@@ -25,7 +25,8 @@ class OptimizerRace(CourseWidget):
     def __init__(self, surface="ill-conditioned", lr=None, beta=0.9, steps=100):
         self.surface_choice = W.Dropdown(options=list(SURFACES), value=surface, description="surface")
         self.lr = W.FloatLogSlider(value=lr or _DEFAULT_LR[surface], base=10, min=-4, max=0.5, step=0.05,
-                                   description="learning rate", readout_format=".4f")
+                                   description="learning rate", readout_format=".4f",
+                                   style={"description_width": "initial"})
         self.beta = W.FloatSlider(value=beta, min=0.0, max=0.99, step=0.01, description="β (momentum)")
         self.steps = W.IntSlider(value=steps, min=5, max=300, step=5, description="steps")
         self.start_x = W.FloatSlider(description="start w₁", step=0.05)
