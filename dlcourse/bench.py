@@ -53,6 +53,21 @@ def linear_relu_ratio(batch=256, n_in=512, n_out=512, repeats=20):
     return _median_ms(ours, repeats), _median_ms(theirs, repeats)
 
 
+def notebook_times(paths=None):
+    """``{notebook name: seconds}`` to execute each lesson top to bottom in a fresh kernel (nothing is saved)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from ._env import NOTEBOOKS
+    times = {}
+    for path in paths or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        t0 = time.perf_counter()
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        times[path.stem] = time.perf_counter() - t0
+    return times
+
+
 def import_time_ms():
     """Wall time of ``import dlcourse`` in a fresh interpreter (median of 3)."""
     code = "import time; t = time.perf_counter(); import dlcourse; print((time.perf_counter() - t) * 1000)"
@@ -60,7 +75,7 @@ def import_time_ms():
                                                   text=True, check=True).stdout) for _ in range(3))
 
 
-def main(repeats=5):
+def main(repeats=5, notebooks=True):
     import torch
     torch.set_num_threads(1)
     from threadpoolctl import threadpool_limits
@@ -73,6 +88,12 @@ def main(repeats=5):
     print(f"\n{'NumPy vs torch (fwd+bwd)':<26}{'NumPy ms':>10}{'torch ms':>10}{'ratio':>8}")
     print(f"{'Linear(512,512)+ReLU, N=256':<26}{ours:>10.2f}{theirs:>10.2f}{ours / theirs:>8.2f}")
     print(f"\nimport dlcourse: {import_time_ms():.0f} ms")
+    if notebooks:
+        times = notebook_times()
+        print(f"\n{'notebook (fresh kernel, run all)':<44}{'seconds':>8}")
+        for name, sec in times.items():
+            print(f"{name:<44}{sec:>8.1f}")
+        print(f"{'total':<44}{sum(times.values()):>8.1f}")
     return 0
 
 

@@ -100,13 +100,14 @@ def main(argv=None):
     sub.add_parser("doctor", help="check the installation and print a verdict")
     p_bench = sub.add_parser("bench", help="measure widget update times and NumPy-vs-torch speed")
     p_bench.add_argument("--repeats", type=int, default=5, help="repetitions per measurement (default 5)")
+    p_bench.add_argument("--skip-notebooks", action="store_true", help="do not time the notebooks")
     args = parser.parse_args(argv)
     if args.command == "lab":
         return lab(args.port, args.no_browser)
     if args.command == "doctor":
         return doctor()
     from .bench import main as bench_main
-    return bench_main(args.repeats)
+    return bench_main(args.repeats, notebooks=not args.skip_notebooks)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,16 @@
+"""The benchmark runs and prints its table (its figures are reported, never asserted)."""
+from dlcourse import bench
+from dlcourse._env import NOTEBOOKS
+
+
+def test_bench_prints_every_section(capsys):
+    assert bench.main(repeats=1, notebooks=False) == 0
+    out = capsys.readouterr().out
+    for name in bench.WIDGETS:
+        assert name in out
+    assert "Linear(512,512)+ReLU" in out and "import dlcourse" in out
+
+
+def test_notebook_timer_runs_a_notebook():
+    times = bench.notebook_times([NOTEBOOKS / "00_welcome_and_setup.ipynb"])
+    assert list(times) == ["00_welcome_and_setup"] and times["00_welcome_and_setup"] > 0
