@@ -53,6 +53,30 @@ def linear_relu_ratio(batch=256, n_in=512, n_out=512, repeats=20):
     return _median_ms(ours, repeats), _median_ms(theirs, repeats)
 
 
+def conv2d_times(shape, out_channels, repeats=15):
+    """Conv2d 3x3 (padding 1) forward + backward: NumPy ms, torch float64 ms, torch float32 ms."""
+    import torch
+    from . import nn
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape)
+    conv = nn.Conv2d(shape[1], out_channels, 3, padding=1)
+    g = rng.standard_normal((shape[0], out_channels, *shape[2:]))
+
+    def ours():
+        conv(x)
+        conv.backward(g)
+
+    def torch_run(dtype):
+        xt = torch.tensor(x, dtype=dtype, requires_grad=True)
+        w = torch.tensor(conv.weight.data, dtype=dtype, requires_grad=True)
+        b = torch.tensor(conv.bias.data, dtype=dtype, requires_grad=True)
+        gt = torch.tensor(g, dtype=dtype)
+        return lambda: torch.nn.functional.conv2d(xt, w, b, padding=1).backward(gt)
+
+    return (_median_ms(ours, repeats), _median_ms(torch_run(torch.float64), repeats),
+            _median_ms(torch_run(torch.float32), repeats))
+
+
 def notebook_times(paths=None):
     """``{notebook name: seconds}`` to execute each lesson top to bottom in a fresh kernel (nothing is saved)."""
     import nbformat
@@ -87,6 +111,11 @@ def main(repeats=5, notebooks=True):
     ours, theirs = linear_relu_ratio()
     print(f"\n{'NumPy vs torch (fwd+bwd)':<26}{'NumPy ms':>10}{'torch ms':>10}{'ratio':>8}")
     print(f"{'Linear(512,512)+ReLU, N=256':<26}{ours:>10.2f}{theirs:>10.2f}{ours / theirs:>8.2f}")
+    print(f"\n{'Conv2d 3x3, pad 1 (fwd+bwd)':<34}{'NumPy':>8}{'torch64':>9}{'ratio':>7}{'torch32':>9}{'ratio':>7}")
+    for shape, c_out in (((64, 1, 28, 28), 8), ((64, 8, 14, 14), 16)):
+        ours, t64, t32 = conv2d_times(shape, c_out)
+        label = f"{shape} -> {c_out} ch"
+        print(f"{label:<34}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
     print(f"\nimport dlcourse: {import_time_ms():.0f} ms")
     if notebooks:
         times = notebook_times()

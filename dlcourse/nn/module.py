@@ -34,6 +34,7 @@ class Module:
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name, value):
@@ -65,6 +66,16 @@ class Module:
         for _, p in self.named_parameters():
             yield p
 
+    def register_buffer(self, name, array):
+        """State that is saved and loaded but not trained (e.g. BatchNorm's running statistics)."""
+        self._buffers[name] = np.array(array, dtype=np.float64)
+
+    def named_buffers(self, prefix=""):
+        for name, b in self._buffers.items():
+            yield prefix + name, b
+        for mname, m in self._modules.items():
+            yield from m.named_buffers(prefix + mname + ".")
+
     def children(self):
         return iter(self._modules.values())
 
@@ -86,8 +97,13 @@ class Module:
         return self.train(False)
 
     # -- state -------------------------------------------------------------------
-    def state_dict(self):
-        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+    def state_dict(self, prefix=""):
+        """Copies of parameters and buffers, module by module in torch's order."""
+        state = OrderedDict((prefix + name, p.data.copy()) for name, p in self._parameters.items())
+        state.update((prefix + name, b.copy()) for name, b in self._buffers.items())
+        for mname, m in self._modules.items():
+            state.update(m.state_dict(prefix + mname + "."))
+        return state
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy arrays into this module's parameters.
@@ -95,7 +111,8 @@ class Module:
         Accepts NumPy arrays or torch tensors (a torch ``state_dict()`` works as is).
         With ``strict=True`` the key sets must match exactly.
         """
-        own = dict(self.named_parameters())
+        own = {name: p.data for name, p in self.named_parameters()}
+        own.update(self.named_buffers())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
@@ -109,12 +126,12 @@ class Module:
             if hasattr(value, "detach"):
                 value = value.detach().cpu().double().numpy()
             value = np.asarray(value, dtype=np.float64)
-            if value.shape != p.data.shape:
+            if value.shape != p.shape:
                 raise ValueError(f"{type(self).__name__}.load_state_dict: '{name}' has shape "
-                                 f"{tuple(value.shape)}, this module expects {tuple(p.data.shape)}")
+                                 f"{tuple(value.shape)}, this module expects {tuple(p.shape)}")
             values[name] = value
         for name, value in values.items():
-            own[name].data[...] = value
+            own[name][...] = value
 
     # -- printing -------------------------------------------------------------
     def extra_repr(self):

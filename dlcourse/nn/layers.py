@@ -1,0 +1,148 @@
+"""Flatten, Dropout and batch normalisation (torch.nn names, shapes and train/eval behaviour)."""
+import numpy as np
+
+from ._checks import as_float_array, check_grad_shape, positive_int, require_forward
+from .module import Module, Parameter
+
+
+class Flatten(Module):
+    """Merge dimensions start_dim..end_dim: (N, C, H, W) -> (N, C*H*W) with the defaults."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+        self._shape = None
+
+    def forward(self, x):
+        x = as_float_array(x, "Flatten")
+        nd = x.ndim
+        start, end = self.start_dim % max(nd, 1), self.end_dim % max(nd, 1)
+        if nd == 0 or not -nd <= self.start_dim < nd or not -nd <= self.end_dim < nd or start > end:
+            raise ValueError(f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim}) cannot flatten "
+                             f"an input of shape {tuple(x.shape)}")
+        self._shape = x.shape
+        return x.reshape(*x.shape[:start], -1, *x.shape[end + 1:])
+
+    def backward(self, grad_output):
+        require_forward(self._shape, "Flatten")
+        g = as_float_array(grad_output, "Flatten.backward", "grad_output")
+        if g.size != int(np.prod(self._shape)):
+            raise ValueError(f"Flatten.backward got grad_output of shape {tuple(g.shape)}; the input was {self._shape}")
+        return g.reshape(self._shape)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """In training, zero each element with probability p and scale the rest by 1/(1-p); identity in eval().
+
+    The mask comes from NumPy's global generator (seed it with ``dlcourse.seed``).
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1), got {p!r}")
+        self.p = float(p)
+        self._mask = None
+
+    def forward(self, x):
+        x = as_float_array(x, "Dropout")
+        if not self.training or self.p == 0:
+            self._mask = np.ones_like(x)
+        else:
+            self._mask = (np.random.random_sample(x.shape) >= self.p) / (1.0 - self.p)
+        return x * self._mask
+
+    def backward(self, grad_output):
+        require_forward(self._mask, "Dropout")
+        g = as_float_array(grad_output, "Dropout.backward", "grad_output")
+        check_grad_shape(g, self._mask.shape, "Dropout")
+        return g * self._mask
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class _BatchNorm(Module):
+    """Normalise each channel over the batch (and spatial positions), then scale and shift.
+
+    Training uses the batch's mean and biased variance and updates running estimates
+    (momentum 0.1, unbiased variance, as torch); eval() uses the running estimates.
+    """
+    _ndims = ()
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True):
+        super().__init__()
+        who = type(self).__name__
+        self.num_features = positive_int(num_features, who, "num_features")
+        if not 0 <= momentum <= 1:
+            raise ValueError(f"{who}: momentum must lie in [0, 1], got {momentum!r}")
+        self.eps, self.momentum = float(eps), float(momentum)
+        self.weight = Parameter(np.ones(self.num_features)) if affine else None
+        self.bias = Parameter(np.zeros(self.num_features)) if affine else None
+        self.register_buffer("running_mean", np.zeros(self.num_features))
+        self.register_buffer("running_var", np.ones(self.num_features))
+        self.register_buffer("num_batches_tracked", np.zeros(()))
+        self._cache = None
+
+    def _check(self, x):
+        who = type(self).__name__
+        x = as_float_array(x, who)
+        if x.ndim not in self._ndims or x.shape[1] != self.num_features:
+            shapes = " or ".join("(N, C" + ", L" * (n == 3) + ", H, W" * (n == 4) + ")" for n in self._ndims)
+            raise ValueError(f"{who}({self.num_features}) expects input of shape {shapes} with C = "
+                             f"{self.num_features}, got {tuple(x.shape)}")
+        return x
+
+    def forward(self, x):
+        x = self._check(x)
+        axes = (0,) + tuple(range(2, x.ndim))
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        if self.training:
+            count = x.size // self.num_features
+            if count < 2:
+                raise ValueError(f"{type(self).__name__}: training needs more than one value per channel "
+                                 f"(got input of shape {tuple(x.shape)}); use a larger batch or call eval()")
+            mean, var = x.mean(axis=axes), x.var(axis=axes)
+            m = self.momentum
+            self._buffers["running_mean"][...] = (1 - m) * self._buffers["running_mean"] + m * mean
+            self._buffers["running_var"][...] = (1 - m) * self._buffers["running_var"] + m * var * count / (count - 1)
+            self._buffers["num_batches_tracked"] += 1
+        else:
+            mean, var = self._buffers["running_mean"], self._buffers["running_var"]
+        inv_std = 1.0 / np.sqrt(var + self.eps)
+        x_hat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
+        self._cache = (x_hat, inv_std, axes, shape, self.training)
+        if self.weight is None:
+            return x_hat
+        return x_hat * self.weight.data.reshape(shape) + self.bias.data.reshape(shape)
+
+    def backward(self, grad_output):
+        require_forward(self._cache, type(self).__name__)
+        x_hat, inv_std, axes, shape, training = self._cache
+        g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output")
+        check_grad_shape(g, x_hat.shape, type(self).__name__)
+        if self.weight is not None:
+            self.weight.grad += (g * x_hat).sum(axis=axes)
+            self.bias.grad += g.sum(axis=axes)
+            g = g * self.weight.data.reshape(shape)
+        if not training:  # fixed statistics: a plain per-channel scale
+            return g * inv_std.reshape(shape)
+        # batch statistics depend on x too: subtract the mean gradient and its projection on x_hat
+        return inv_std.reshape(shape) * (g - g.mean(axis=axes, keepdims=True)
+                                         - x_hat * (g * x_hat).mean(axis=axes, keepdims=True))
+
+    def extra_repr(self):
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.weight is not None}"
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation for (N, C) or (N, C, L) inputs."""
+    _ndims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation for (N, C, H, W) inputs."""
+    _ndims = (4,)
