@@ -119,16 +119,21 @@ def _wait_for_new_picture(page, image, old_src):
                            arg=[image.element_handle(), old_src], timeout=20_000)
 
 
+def _first_widget(page, name):
+    """After run-all: the first explorer's picture, its output area and its explanation text."""
+    image = _assert_widgets_rendered(page, name, 1).first
+    widget = page.locator(".jp-OutputArea-output:has(img.widget-image)").first
+    widget.scroll_into_view_if_needed()
+    return image, widget, widget.locator(".widget-html-content").first
+
+
 def test_backprop_stepper_in_browser(browser, lab):
     from playwright.sync_api import expect
 
     name = "04_forward_and_backward_propagation"
     page = _run_notebook(browser, lab, name)
     try:
-        image = _assert_widgets_rendered(page, name, 1).first
-        widget = page.locator(".jp-OutputArea-output:has(img.widget-image)").first
-        widget.scroll_into_view_if_needed()
-        info = widget.locator(".widget-html-content").first
+        image, widget, info = _first_widget(page, name)
         expect(info).to_contain_text("Ready", timeout=20_000)
         step = widget.get_by_role("button", name="Step")
         before = image.get_attribute("src")
@@ -150,10 +155,7 @@ def test_neuron_explorer_slider_in_browser(browser, lab):
     name = "01_neurons_weights_and_biases"
     page = _run_notebook(browser, lab, name)
     try:
-        image = _assert_widgets_rendered(page, name, 1).first
-        widget = page.locator(".jp-OutputArea-output:has(img.widget-image)").first
-        widget.scroll_into_view_if_needed()
-        info = widget.locator(".widget-html-content").first
+        image, widget, info = _first_widget(page, name)
         expect(info).to_contain_text("(1.0)·(1.0)", timeout=20_000)  # w1 = 1.0 times x1 = 1.0
         before = image.get_attribute("src")
         handle = widget.locator(".noUi-handle").first  # the w1 slider
