@@ -1,4 +1,5 @@
-"""Offline data sets: generated here, never downloaded."""
+"""Offline data sets: generated here or bundled with scikit-learn, never downloaded."""
+from .tabular import Split, load_breast_cancer, load_diabetes, load_digits, make_churn, split
 from .toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 
-__all__ = ["make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs"]
+__all__ = ["Split", "split", "load_breast_cancer", "load_diabetes", "load_digits", "make_churn", "make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs"]
