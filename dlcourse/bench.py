@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace")
+WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground")
 
 
 def widget_update_times(repeats=5):

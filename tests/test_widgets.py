@@ -13,7 +13,7 @@ def _line_data(line):
     return np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float)
 
 
-@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace"])
+@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground"])
 def test_display_bundle_has_picture_and_stable_text(name):
     w = getattr(widgets, name)()
     bundle = w._repr_mimebundle_()
@@ -24,7 +24,7 @@ def test_display_bundle_has_picture_and_stable_text(name):
     assert w.image.value == base64.b64decode(bundle["image/png"])
 
 
-@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace"])
+@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground"])
 def test_every_action_changes_the_picture(name):
     w = getattr(widgets, name)()
     for desc, act in w.actions():
@@ -176,3 +176,52 @@ def test_optimizer_race_surface_switch_resets_ranges():
 def test_median_update_times_are_measured():
     w = widgets.OptimizerRace(steps=20)
     assert widgets.median_update_ms(w, repeats=1) > 0
+
+
+def test_playground_learns_circles_and_generalises():
+    w = widgets.Playground(dataset="circles", layers=2, neurons=4, activation="tanh", lr=0.1)
+    assert w.epoch == 0 and len(w.train_losses) == 1
+    start = w.train_losses[0]
+    for _ in range(30):
+        w.step()
+    assert w.epoch == 300 and w.train_losses[-1] < 0.1 * start and w.test_losses[-1] < 0.2
+    assert nn_accuracy(w) > 0.95
+    assert "epoch 300" in w.info.value and "Playground: circles" in w.summary()
+
+
+def nn_accuracy(w):
+    from dlcourse.nn import accuracy
+    w.model.eval()
+    return accuracy(w.model(w.X_test), w.y_test)
+
+
+def test_playground_architecture_controls_rebuild_the_model():
+    w = widgets.Playground(layers=2, neurons=4)
+    w.step()
+    w.layers.value = 3
+    assert w.epoch == 0 and w.net.sizes == [2, 4, 4, 4, 2]
+    assert [m.out_features for m in w.linears] == [4, 4, 4, 2]
+    w.neurons.value = 6
+    assert w.model.num_parameters() == (2 * 6 + 6) + 2 * (6 * 6 + 6) + (6 * 2 + 2)
+    w.dropout.value = 0.2
+    assert sum(type(m).__name__ == "Dropout" for m in w.model) == 3
+    w.layers.value = 0
+    assert w.net.sizes == [2, 2] and len(w.linears) == 1
+    w.l2.value = 0.01
+    assert w.optimizer.weight_decay == 0.01 and w.epoch == 0
+    before = w.X_train.copy()
+    w.dataset.value = "xor"
+    assert not np.array_equal(before, w.X_train) and w.X_train.shape == (200, 2)
+
+
+def test_playground_warns_and_stops_on_divergence():
+    w = widgets.Playground(lr=10.0)
+    w.play.value = 1  # Play ticks step the training
+    w.step()
+    assert w.diverged and "diverging" in w.info.value
+    epoch = w.epoch
+    w.step()
+    assert w.epoch == epoch  # no more training on a diverged model
+    w.lr.value = 0.05
+    w.reset_button.click()
+    assert not w.diverged and w.epoch == 0

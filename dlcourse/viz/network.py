@@ -15,7 +15,7 @@ class NetworkDrawing:
     artists in place, so a widget only re-renders.
     """
 
-    def __init__(self, ax, layer_sizes, layer_names=None, edge_label_at=0.25):
+    def __init__(self, ax, layer_sizes, layer_names=None, edge_label_at=0.25, node_size=1200):
         if len(layer_sizes) < 2 or any(int(n) < 1 for n in layer_sizes):
             raise ValueError(f"NetworkDrawing needs at least two layers of >= 1 node, got {layer_sizes}")
         self.ax = ax
@@ -32,7 +32,7 @@ class NetworkDrawing:
         self.edges = LineCollection(segs, colors="0.6", linewidths=1.5, zorder=1)
         ax.add_collection(self.edges)
         allpos = np.vstack(self.pos)
-        self.nodes = ax.scatter(allpos[:, 0], allpos[:, 1], s=1200, c="white", edgecolors="0.2",
+        self.nodes = ax.scatter(allpos[:, 0], allpos[:, 1], s=node_size, c="white", edgecolors="0.2",
                                 linewidths=1.2, zorder=2)
         self.node_text = [[ax.text(x, y, "", ha="center", va="center", fontsize=8, zorder=3)
                            for x, y in p] for p in self.pos]

@@ -4,5 +4,6 @@ from .activation import ActivationExplorer, gradient_through_depth
 from .backprop import BackpropStepper
 from .neuron import NeuronExplorer
 from .optimizers import OptimizerRace
+from .playground import Playground
 
-__all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropStepper", "OptimizerRace", "ActivationExplorer", "gradient_through_depth"]
+__all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ActivationExplorer", "gradient_through_depth"]
