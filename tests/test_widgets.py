@@ -13,7 +13,7 @@ def _line_data(line):
     return np.asarray(line.get_xdata(), dtype=float), np.asarray(line.get_ydata(), dtype=float)
 
 
-@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground"])
+@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer"])
 def test_display_bundle_has_picture_and_stable_text(name):
     w = getattr(widgets, name)()
     bundle = w._repr_mimebundle_()
@@ -24,7 +24,7 @@ def test_display_bundle_has_picture_and_stable_text(name):
     assert w.image.value == base64.b64decode(bundle["image/png"])
 
 
-@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground"])
+@pytest.mark.parametrize("name", ["NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer"])
 def test_every_action_changes_the_picture(name):
     w = getattr(widgets, name)()
     for desc, act in w.actions():
@@ -225,3 +225,37 @@ def test_playground_warns_and_stops_on_divergence():
     w.lr.value = 0.05
     w.reset_button.click()
     assert not w.diverged and w.epoch == 0
+
+
+def _naive_conv(img, k, s, p, d):
+    x = np.pad(img, p)
+    ho = (x.shape[0] - d * 2 - 1) // s + 1
+    out = np.zeros((ho, ho))
+    for i in range(ho):
+        for j in range(ho):
+            out[i, j] = (x[i * s: i * s + 2 * d + 1: d, j * s: j * s + 2 * d + 1: d] * k).sum()
+    return out
+
+
+@pytest.mark.parametrize("s,p,d", [(1, 0, 1), (2, 1, 1), (1, 2, 2), (3, 0, 1)])
+def test_convolution_explorer_matches_a_naive_loop(s, p, d):
+    w = widgets.ConvolutionExplorer(image="ring", stride=s, padding=p, dilation=d)
+    img = w._images["ring"]
+    np.testing.assert_allclose(w.feature_map, _naive_conv(img, w.kernel_values(), s, p, d), atol=1e-12)
+    ho = w.feature_map.shape[0]
+    assert f"<b>{ho}</b>" in w.info.value and w.position.max == ho * ho - 1
+    w.position.value = ho * ho - 1
+    assert w.value == pytest.approx(w.feature_map[-1, -1])
+
+
+def test_convolution_explorer_custom_kernel_and_pooling():
+    w = widgets.ConvolutionExplorer(kernel="identity")
+    np.testing.assert_allclose(w.feature_map, w._digits[0][1:-1, 1:-1])
+    w.kernel.value = "custom"
+    for c, v in zip(w.custom, np.arange(9.0)):
+        c.value = v
+    np.testing.assert_array_equal(w.kernel_values(), np.arange(9.0).reshape(3, 3))
+    fm = w.feature_map
+    np.testing.assert_allclose(w.pooled, fm[:14, :14].reshape(7, 2, 7, 2).max(axis=(1, 3)))
+    w.pooling.value = "avg"
+    np.testing.assert_allclose(w.pooled, fm.reshape(7, 2, 7, 2).mean(axis=(1, 3)))
