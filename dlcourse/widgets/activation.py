@@ -105,7 +105,7 @@ class ActivationExplorer(CourseWidget):
         """The legend lists the selected functions; rebuilt only when the selection changes."""
         if self._legend is not None:
             self._legend.remove()
-            self._dynamic.remove(self._legend)
+            self.forget_animated(self._legend)
         handles = [self._artists[k][0] for k in self.select.value]
         self._legend = self.ax_f.legend(handles, list(self.select.value), loc="upper left", fontsize=8)
         self._legend_for = self.select.value

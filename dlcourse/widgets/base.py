@@ -40,6 +40,10 @@ class CourseWidget(W.VBox):
             a.set_animated(True)
             self._dynamic.append(a)
 
+    def forget_animated(self, *artists):
+        """Stop redrawing these artists (all of them when none are named), e.g. before rebuilding a panel."""
+        self._dynamic = [a for a in self._dynamic if artists and a not in artists]
+
     def invalidate(self):
         """The static layer changed (limits, titles): redraw it on the next refresh."""
         self._background = None

@@ -149,10 +149,10 @@ class Playground(CourseWidget):
         names = ["x₁ x₂"] + [f"h{i + 1}" for i in range(self.layers.value)] + ["out"]
         self.net = NetworkDrawing(self.ax_net, sizes, layer_names=names, node_size=350)
         self.ax_net.set_title("network (edge colour = weight)")
-        self._dynamic = []
+        self.forget_animated()
         self.animate(self._heat, self._train_pts, self._test_pts, self.net.edges, self.net.nodes, self._train_line,
                      self._test_line)
-        self.invalidate()
+        self.invalidate()  # the network panel was rebuilt
 
     def draw(self):
         self.model.eval()
