@@ -259,3 +259,23 @@ def test_convolution_explorer_custom_kernel_and_pooling():
     np.testing.assert_allclose(w.pooled, fm[:14, :14].reshape(7, 2, 7, 2).max(axis=(1, 3)))
     w.pooling.value = "avg"
     np.testing.assert_allclose(w.pooled, fm.reshape(7, 2, 7, 2).mean(axis=(1, 3)))
+
+
+def test_feature_map_viewer_shows_each_conv_layer():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Conv2d(4, 20, 3, padding=1), torch.nn.Flatten(), torch.nn.Linear(20 * 16, 3))
+    images = np.random.default_rng(0).random((5, 1, 8, 8))
+    w = widgets.FeatureMapViewer(model, images, labels=[0, 1, 2, 0, 1])
+    assert [n for n, _ in w.convs] == ["0", "3"] and len(w._maps[1]) == 16  # capped at 16 channels
+    w.index.value = 2
+    maps = w.feature_maps(2)
+    np.testing.assert_allclose(maps["0"], torch.nn.functional.conv2d(
+        torch.tensor(images[2:3], dtype=model[0].weight.dtype), model[0].weight, model[0].bias, padding=1)[0].detach().numpy(),
+        atol=1e-5)
+    np.testing.assert_allclose(w._maps[0][1].get_array(), maps["0"][1], atol=1e-6)
+    assert "image 2" in w._title.get_text() and "true class 2" in w._title.get_text()
+    with pytest.raises(ValueError, match="Conv2d"):
+        widgets.FeatureMapViewer(torch.nn.Linear(2, 2), images)
+    with pytest.raises(ValueError, match=r"\(N, C, H, W\)"):
+        widgets.FeatureMapViewer(model, images[:, 0])
