@@ -275,6 +275,65 @@ def ex04_output_delta(answer):
     return "δ = p - y: the famous clean gradient of sigmoid + cross-entropy."
 
 
+# -- 05 ------------------------------------------------------------------------------------
+@exercise("Compute mean and std on X_train only (axis=0), then apply the same numbers to both arrays.")
+def ex05_standardize(answer):
+    rng = np.random.default_rng(3)
+    X_train, X_other = rng.normal(5, 3, (40, 4)), rng.normal(6, 2, (10, 4))
+    out = _call(answer, X_train, X_other)
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise _Wrong("return a pair (train_scaled, other_scaled).")
+    want = S.ex05_standardize(X_train, X_other)
+    _same_array(out[0], want[0], "scaled training data")
+    if np.allclose(np.asarray(out[1]).mean(axis=0), 0):
+        raise _Wrong("the second array was scaled with its own statistics: that leaks information from it.")
+    _same_array(out[1], want[1], "scaled other data")
+    return "training statistics applied to both: no leakage."
+
+
+@exercise("precision = TP / (TP + FP): of those predicted to churn, how many did; recall = TP / (TP + FN).")
+def ex05_precision_recall(answer):
+    if not isinstance(answer, dict) or set(answer) != {"precision", "recall"}:
+        raise _Wrong("expected a dict with keys 'precision' and 'recall'.")
+    for k in ("precision", "recall"):
+        _close(_number(answer[k]), S.ex05_precision_recall[k], k, rtol=1e-3)
+    return "precision 0.778, recall 0.875."
+
+
+@exercise("Two classes from one score -> BCEWithLogitsLoss; several classes -> CrossEntropyLoss; a number -> MSELoss.")
+def ex05_loss_for_task(answer):
+    if not isinstance(answer, dict):
+        raise _Wrong(f"expected a dict like {{'churn': ..., 'digits': ..., 'demand': ...}}, got {type(answer).__name__}.")
+    wrong = [k for k, v in S.ex05_loss_for_task.items() if str(answer.get(k, "")).replace("nn.", "") != v]
+    if wrong:
+        raise _Wrong(f"look again at: {', '.join(wrong)}.")
+    return "the loss follows the kind of target."
+
+
+# -- 06 ------------------------------------------------------------------------------------
+@exercise("output = floor((H + 2 p - d (k - 1) - 1) / s) + 1 with H = 28, k = 5, s = 2, p = 1, d = 1.")
+def ex06_output_size(answer):
+    got = _number(answer, "a whole number")
+    if got != S.ex06_output_size:
+        raise _Wrong(f"you got {got:g}.")
+    return "13 × 13."
+
+
+@exercise("Each of the 16 filters has in_channels × 5 × 5 weights, plus one bias per filter.")
+def ex06_conv_parameters(answer):
+    got = _number(answer, "a whole number")
+    if got != S.ex06_conv_parameters:
+        raise _Wrong(f"you counted {got:g}.")
+    return "1216: a dense layer between two 32×32×3 images would need over 9 million."
+
+
+@exercise("Reshape (H, W) to (H/2, 2, W/2, 2) and take the max over axes 1 and 3, or loop over 2×2 blocks.")
+def ex06_max_pool(answer):
+    img = np.random.default_rng(4).standard_normal((6, 8))
+    _same_array(_call(answer, img), S.ex06_max_pool(img), "pooled image")
+    return "each output keeps the strongest response of its 2×2 block."
+
+
 def exercises():
     """Names of every checked exercise."""
     return sorted(EXERCISES)

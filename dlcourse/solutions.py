@@ -68,3 +68,26 @@ def ex04_linear_backward(x, W, grad_out):
 def ex04_output_delta(p, y):
     """dL/dz for a sigmoid output p = sigmoid(z) with binary cross-entropy against y."""
     return p - y
+
+
+# -- 05 ANN for tabular data --------------------------------------------------------------------
+def ex05_standardize(X_train, X_other):
+    """Scale both with the *training* mean and std (never statistics of the data you evaluate on)."""
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    return (X_train - mean) / std, (X_other - mean) / std
+
+
+# confusion matrix [[TN, FP], [FN, TP]] = [[50, 10], [5, 35]]
+ex05_precision_recall = {"precision": 35 / (35 + 10), "recall": 35 / (35 + 5)}
+ex05_loss_for_task = {"churn": "BCEWithLogitsLoss", "digits": "CrossEntropyLoss", "demand": "MSELoss"}
+
+
+# -- 06 CNN for images -----------------------------------------------------------------------------
+ex06_output_size = (28 + 2 * 1 - 1 * (5 - 1) - 1) // 2 + 1  # 13
+ex06_conv_parameters = 3 * 16 * 5 * 5 + 16  # 1216: weights (out, in, kh, kw) plus one bias per filter
+
+
+def ex06_max_pool(img):
+    """2x2 max pooling with stride 2 of an (H, W) array with even H and W."""
+    h, w = img.shape
+    return img.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))

@@ -10,7 +10,7 @@ NAMES = check.exercises()
 
 
 def test_every_notebook_has_at_least_three_exercises():
-    for nb in ("ex00", "ex01", "ex02", "ex03", "ex04"):
+    for nb in ("ex00", "ex01", "ex02", "ex03", "ex04", "ex05", "ex06"):
         assert sum(n.startswith(nb) for n in NAMES) >= 3, nb
 
 
@@ -54,3 +54,6 @@ def test_common_near_misses_are_rejected():
     assert not check.ex02_relu_grad(lambda x: (x >= 0).astype(float))  # slope 1 at 0
     assert not check.ex03_momentum_step(lambda w, g, b, lr, m: (w - lr * g, g))  # no momentum
     assert not check.ex04_linear_backward(lambda x, W, g: (g @ W, x.T @ g, g.sum(0)))  # dW transposed
+    own_stats = lambda a, b: ((a - a.mean(0)) / a.std(0), (b - b.mean(0)) / b.std(0))
+    assert "leaks" in repr(check.ex05_standardize(own_stats))  # test data scaled with its own statistics
+    assert not check.ex06_conv_parameters(3 * 16 * 5 * 5)  # forgot the biases

@@ -2,7 +2,7 @@
 from .figures import figure_png, new_figure
 from .graph import draw_graph
 from .network import NetworkDrawing
-from .plots import plot_decision_regions, plot_loss_curves
+from .plots import plot_confusion_matrix, plot_decision_regions, plot_loss_curves, plot_roc
 
 __all__ = ["new_figure", "figure_png", "draw_graph", "NetworkDrawing",
-           "plot_decision_regions", "plot_loss_curves"]
+           "plot_decision_regions", "plot_loss_curves", "plot_confusion_matrix", "plot_roc"]

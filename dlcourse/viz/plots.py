@@ -37,3 +37,27 @@ def plot_loss_curves(ax, curves, logy=False, xlabel="step", ylabel="loss"):
     ax.set_ylabel(ylabel)
     ax.legend()
     return ax
+
+
+def plot_confusion_matrix(ax, cm, labels=None, title="confusion matrix"):
+    """Counts with true classes as rows and predictions as columns; the diagonal is what went right."""
+    cm = np.asarray(cm)
+    ax.imshow(cm, cmap="Blues")
+    labels = labels if labels is not None else [str(i) for i in range(len(cm))]
+    ax.set(xticks=range(len(cm)), yticks=range(len(cm)), xticklabels=labels, yticklabels=labels,
+           xlabel="predicted", ylabel="true", title=title)
+    ax.grid(False)
+    for i in range(len(cm)):
+        for j in range(len(cm)):
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=8,
+                    color="white" if cm[i, j] > cm.max() / 2 else "black")
+    return ax
+
+
+def plot_roc(ax, fpr, tpr, auc_value=None, label="model"):
+    """ROC curve with the chance diagonal."""
+    ax.plot(fpr, tpr, label=label + (f" (AUC {auc_value:.3f})" if auc_value is not None else ""))
+    ax.plot([0, 1], [0, 1], ls="--", color="0.6", label="chance")
+    ax.set(xlabel="false-positive rate", ylabel="true-positive rate", title="ROC curve", xlim=(0, 1), ylim=(0, 1.01))
+    ax.legend(loc="lower right")
+    return ax
