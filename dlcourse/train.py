@@ -85,7 +85,7 @@ class LivePlot:
         from IPython.display import display
         self.fig, self.axes = plt.subplots(1, 2, figsize=(9, 3.2))
         plt.close(self.fig)  # shown through the display handle only, not again at cell end
-        self.handle = display(self.fig, display_id=True)
+        self.handle = display(self.fig, display_id=True)  # None outside IPython: then the curves are kept, not shown
 
     def update(self, history):
         for ax, metric in zip(self.axes, ("loss", "accuracy")):
@@ -96,7 +96,8 @@ class LivePlot:
                     ax.plot(range(1, len(values) + 1), values, label=split)
             ax.set(xlabel="epoch", title=metric)
             ax.legend()
-        self.handle.update(self.fig)
+        if self.handle is not None:
+            self.handle.update(self.fig)
 
 
 def fit(model, train_loader, loss_fn, optimizer, epochs=10, val_loader=None, early_stopping=None,

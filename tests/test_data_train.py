@@ -99,6 +99,17 @@ def test_fit_binary_with_single_logit_and_clipping():
     assert h["val_accuracy"][-1] > 0.9
 
 
+def test_live_plot_draws_the_history():
+    plot = train.LivePlot()
+    h = train.History([{"train_loss": 1.0, "val_loss": 1.2, "train_accuracy": 0.5},
+                       {"train_loss": 0.5, "val_loss": 0.9, "train_accuracy": 0.8}])
+    plot.update(h)
+    lines = plot.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["train", "val"]
+    np.testing.assert_array_equal(lines[0].get_ydata(), [1.0, 0.5])
+    assert [line.get_label() for line in plot.axes[1].get_lines()] == ["train"]  # no val accuracy recorded
+
+
 def test_nan_guard_stops_with_step_and_hint(capsys):
     X = torch.ones(64, 2)
     X[40, 0] = float("nan")
