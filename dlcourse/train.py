@@ -78,16 +78,24 @@ def evaluate(model, loader, loss_fn, device=None):
 
 
 class LivePlot:
-    """Loss (and accuracy) curves redrawn in one figure, updated in place in a notebook."""
+    """Loss (and accuracy) curves redrawn in one figure, updated in place in a notebook.
 
-    def __init__(self):
+    Redraws at most once per ``min_interval`` seconds (a redraw costs ~0.1 s), plus a final one.
+    """
+
+    def __init__(self, min_interval=1.0):
+        import time
+        self._clock, self.min_interval, self._last = time.perf_counter, min_interval, float("-inf")
         import matplotlib.pyplot as plt
         from IPython.display import display
         self.fig, self.axes = plt.subplots(1, 2, figsize=(9, 3.2))
         plt.close(self.fig)  # shown through the display handle only, not again at cell end
         self.handle = display(self.fig, display_id=True)  # None outside IPython: then the curves are kept, not shown
 
-    def update(self, history):
+    def update(self, history, force=False):
+        if not force and self._clock() - self._last < self.min_interval:
+            return
+        self._last = self._clock()
         for ax, metric in zip(self.axes, ("loss", "accuracy")):
             ax.clear()
             for split in ("train", "val"):
@@ -169,6 +177,8 @@ def fit(model, train_loader, loss_fn, optimizer, epochs=10, val_loader=None, ear
                     break
     if best_state is not None:
         model.load_state_dict(best_state)
+    if plot:
+        plot.update(history, force=True)
     return history
 
 
