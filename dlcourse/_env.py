@@ -1,5 +1,6 @@
 """Seeding, device choice, thread policy and plotting style shared by every lesson."""
 import random
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,21 @@ def seed(n=0):
     if torch is not None:
         torch.manual_seed(n)
     return n
+
+
+@contextmanager
+def numpy_seed(n):
+    """Run a block with NumPy's global generator seeded to ``n``, then restore the learner's stream.
+
+    Widgets use it so the same settings always start from the same weights without disturbing
+    the random numbers a notebook draws around them.
+    """
+    state = np.random.get_state()
+    np.random.seed(n)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
 
 
 def device():

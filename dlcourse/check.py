@@ -114,11 +114,19 @@ def _same_array(got, want, what="result"):
                      f"{got[worst]:.6g} instead of {want[worst]:.6g}).")
 
 
-def _shape_tuple(answer):
+def _same_shape(answer, want):
     try:
-        return tuple(int(v) for v in answer)
+        got = tuple(int(v) for v in answer)
     except (TypeError, ValueError):
         raise _Wrong(f"expected a shape such as (2, 3), got {answer!r}.") from None
+    if got != tuple(want):
+        raise _Wrong(f"your shape is {got}.")
+
+
+def _same_count(answer, want, verb="counted"):
+    got = _number(answer, "a whole number")
+    if got != want:
+        raise _Wrong(f"you {verb} {got:g}.")
 
 
 # -- 00 ------------------------------------------------------------------------------------
@@ -132,8 +140,7 @@ def ex00_zeros(answer):
 
 @exercise("(a, b) @ (b, c) gives (a, c): the inner sizes must agree and disappear.")
 def ex00_matmul_shape(answer):
-    if _shape_tuple(answer) != S.ex00_matmul_shape:
-        raise _Wrong(f"your shape is {_shape_tuple(answer)}.")
+    _same_shape(answer, S.ex00_matmul_shape)
     return "(5, 3) @ (3, 2) -> (5, 2)."
 
 
@@ -161,16 +168,13 @@ def ex01_neuron(answer):
 
 @exercise("Each Linear(n_in, n_out) has n_in * n_out weights plus n_out biases.")
 def ex01_parameter_count(answer):
-    got = _number(answer, "a whole number")
-    if got != S.ex01_parameter_count:
-        raise _Wrong(f"you counted {got:g}.")
+    _same_count(answer, S.ex01_parameter_count)
     return "1441 parameters: most of them in the 32 × 32 layer."
 
 
 @exercise("torch and dlcourse store Linear weights as (out_features, in_features).")
 def ex01_weight_shape(answer):
-    if _shape_tuple(answer) != S.ex01_weight_shape:
-        raise _Wrong(f"your shape is {_shape_tuple(answer)}.")
+    _same_shape(answer, S.ex01_weight_shape)
     return "(out_features, in_features) = (5, 10)."
 
 
@@ -313,17 +317,13 @@ def ex05_loss_for_task(answer):
 # -- 06 ------------------------------------------------------------------------------------
 @exercise("output = floor((H + 2 p - d (k - 1) - 1) / s) + 1 with H = 28, k = 5, s = 2, p = 1, d = 1.")
 def ex06_output_size(answer):
-    got = _number(answer, "a whole number")
-    if got != S.ex06_output_size:
-        raise _Wrong(f"you got {got:g}.")
+    _same_count(answer, S.ex06_output_size, verb="got")
     return "13 × 13."
 
 
 @exercise("Each of the 16 filters has in_channels × 5 × 5 weights, plus one bias per filter.")
 def ex06_conv_parameters(answer):
-    got = _number(answer, "a whole number")
-    if got != S.ex06_conv_parameters:
-        raise _Wrong(f"you counted {got:g}.")
+    _same_count(answer, S.ex06_conv_parameters)
     return "1216: a dense layer between two 32×32×3 images would need over 9 million."
 
 

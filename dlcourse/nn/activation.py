@@ -104,3 +104,8 @@ class Softmax(Module):
 
     def extra_repr(self):
         return f"dim={self.dim}"
+
+
+# name -> module class, the same names as nn.functional.ACTIVATIONS (None: no activation)
+ACTIVATION_MODULES = {"relu": ReLU, "leaky_relu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh, "gelu": GELU,
+                      "identity": None}

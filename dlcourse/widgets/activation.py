@@ -5,13 +5,13 @@ import matplotlib
 import numpy as np
 
 from .. import nn
+from .._env import numpy_seed
+from ..nn.activation import ACTIVATION_MODULES
 from ..nn.functional import ACTIVATIONS
 from ..viz.figures import new_figure
 from .base import CourseWidget
 
 SATURATED = 0.05  # |f'(x)| below this: the gradient barely passes (vanishing-gradient zone)
-_MODULES = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
-            "gelu": nn.GELU, "identity": None}
 _X = np.linspace(-6, 6, 241)
 _WIDTH, _BATCH, _MAX_DEPTH = 32, 64, 30
 
@@ -24,20 +24,16 @@ def gradient_through_depth(activation, depth, seed=0):
     """
     if not isinstance(depth, (int, np.integer)) or not 1 <= depth <= 200:
         raise ValueError(f"depth must be an integer in [1, 200], got {depth!r}")
-    if activation not in _MODULES:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(_MODULES)}")
-    state = np.random.get_state()
-    np.random.seed(seed)  # same weights every call, without touching the learner's global stream
-    try:
+    if activation not in ACTIVATION_MODULES:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATION_MODULES)}")
+    with numpy_seed(seed):  # same weights every call
         layers = []
         for _ in range(depth):
             layers.append(nn.Linear(_WIDTH, _WIDTH))
-            if _MODULES[activation] is not None:
-                layers.append(_MODULES[activation]())
+            if ACTIVATION_MODULES[activation] is not None:
+                layers.append(ACTIVATION_MODULES[activation]())
         x = np.random.standard_normal((_BATCH, _WIDTH))
         g = np.random.standard_normal((_BATCH, _WIDTH))
-    finally:
-        np.random.set_state(state)
     for layer in layers:
         x = layer(x)
     norms = []

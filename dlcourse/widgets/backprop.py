@@ -7,6 +7,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import nn, optim
+from .._env import numpy_seed
 from ..viz.figures import new_figure
 from ..viz.network import NetworkDrawing
 from .base import CourseWidget
@@ -33,10 +34,8 @@ class BackpropStepper(CourseWidget):
                              f"length sizes[0]; got sizes={sizes}, x={x}")
         if target not in (0, 1):
             raise ValueError(f"target must be 0 or 1 (binary classification), got {target!r}")
-        state = np.random.get_state()
-        np.random.seed(seed)
-        self.linears = [nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
-        np.random.set_state(state)
+        with numpy_seed(seed):
+            self.linears = [nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
         self.acts = [nn.Tanh() for _ in sizes[1:-1]] + [nn.Sigmoid()]
         self.model = nn.Sequential(*[m for pair in zip(self.linears, self.acts) for m in pair])
         self.loss_fn = nn.BCELoss()

@@ -3,6 +3,8 @@ import ipywidgets as W
 import numpy as np
 
 from .. import data, nn, optim
+from .._env import numpy_seed
+from ..nn.activation import ACTIVATION_MODULES
 from ..viz.figures import new_figure
 from ..viz.network import NetworkDrawing
 from .base import CourseWidget
@@ -10,7 +12,6 @@ from .base import CourseWidget
 DATASETS = {"circles": data.make_circles, "xor": data.make_xor, "moons": data.make_moons,
             "spirals": lambda n, noise, seed: data.make_spirals(n, noise=noise, n_classes=2, seed=seed),
             "blobs": data.make_blobs}
-_ACTS = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "leaky_relu": nn.LeakyReLU, "identity": None}
 EPOCHS_PER_STEP = 10
 _GRID = 60
 
@@ -30,7 +31,7 @@ class Playground(CourseWidget):
         self.noise = W.FloatSlider(value=noise, min=0.0, max=0.5, step=0.05, description="noise")
         self.layers = W.IntSlider(value=layers, min=0, max=4, description="hidden layers", style=style)
         self.neurons = W.IntSlider(value=neurons, min=1, max=8, description="neurons", style=style)
-        self.activation = W.Dropdown(options=list(_ACTS), value=activation, description="activation", style=style)
+        self.activation = W.Dropdown(options=list(ACTIVATION_MODULES), value=activation, description="activation", style=style)
         self.lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1, description="learning rate",
                                    readout_format=".3f", style=style)
         self.l2 = W.FloatSlider(value=l2, min=0.0, max=0.05, step=0.005, description="L2", readout_format=".3f")
@@ -85,20 +86,18 @@ class Playground(CourseWidget):
         self.reset()
 
     def reset(self):
-        state = np.random.get_state()
-        np.random.seed(self.seed)  # the same architecture always starts from the same weights
-        act = _ACTS[self.activation.value]
-        mods, width = [], 2
-        for _ in range(self.layers.value):
-            mods.append(nn.Linear(width, self.neurons.value))
-            if act is not None:
-                mods.append(act())
-            if self.dropout.value > 0:
-                mods.append(nn.Dropout(self.dropout.value))
-            width = self.neurons.value
-        mods.append(nn.Linear(width, 2))
-        self.model = nn.Sequential(*mods)
-        np.random.set_state(state)
+        act = ACTIVATION_MODULES[self.activation.value]
+        with numpy_seed(self.seed):  # the same architecture always starts from the same weights
+            mods, width = [], 2
+            for _ in range(self.layers.value):
+                mods.append(nn.Linear(width, self.neurons.value))
+                if act is not None:
+                    mods.append(act())
+                if self.dropout.value > 0:
+                    mods.append(nn.Dropout(self.dropout.value))
+                width = self.neurons.value
+            mods.append(nn.Linear(width, 2))
+            self.model = nn.Sequential(*mods)
         self.linears = [m for m in self.model if isinstance(m, nn.Linear)]
         self.loss_fn = nn.CrossEntropyLoss()
         self.epoch, self.train_losses, self.test_losses, self.diverged = 0, [], [], False
