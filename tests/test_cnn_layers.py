@@ -115,3 +115,21 @@ def test_cnn_layers_reject_bad_input(make, x, match):
 def test_conv_bad_hyper_parameters(kw, match):
     with pytest.raises(ValueError, match=match):
         nn.Conv2d(1, 1, **kw)
+
+
+@pytest.mark.parametrize("name", ["BatchNorm1d", "BatchNorm2d"])
+def test_batchnorm_buffers_are_attributes_like_torch(name):
+    shape = (6, 3) if name == "BatchNorm1d" else (6, 3, 4, 4)
+    ours, theirs = getattr(nn, name)(3), getattr(torch.nn, name)(3).double()
+    x = np.random.default_rng(0).normal(2.0, 3.0, shape)
+    for _ in range(2):
+        ours(x)
+        theirs(torch.tensor(x))
+    np.testing.assert_allclose(ours.running_mean, theirs.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.running_var, theirs.running_var.numpy(), rtol=1e-12)
+    assert int(ours.num_batches_tracked) == int(theirs.num_batches_tracked) == 2
+    assert ours.running_mean is ours._buffers["running_mean"]  # one array: updates show in state_dict()
+    ours.running_var = np.full(3, 4.0)  # assigning replaces the buffer, as in torch
+    assert np.array_equal(ours.state_dict()["running_var"], np.full(3, 4.0))
+    with pytest.raises(AttributeError, match="no attribute 'running_std'"):
+        ours.running_std

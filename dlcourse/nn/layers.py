@@ -107,11 +107,11 @@ class _BatchNorm(Module):
                                  f"(got input of shape {tuple(x.shape)}); use a larger batch or call eval()")
             mean, var = x.mean(axis=axes), x.var(axis=axes)
             m = self.momentum
-            self._buffers["running_mean"][...] = (1 - m) * self._buffers["running_mean"] + m * mean
-            self._buffers["running_var"][...] = (1 - m) * self._buffers["running_var"] + m * var * count / (count - 1)
-            self._buffers["num_batches_tracked"] += 1
+            self.running_mean[...] = (1 - m) * self.running_mean + m * mean
+            self.running_var[...] = (1 - m) * self.running_var + m * var * count / (count - 1)
+            self.num_batches_tracked += 1
         else:
-            mean, var = self._buffers["running_mean"], self._buffers["running_var"]
+            mean, var = self.running_mean, self.running_var
         inv_std = 1.0 / np.sqrt(var + self.eps)
         x_hat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
         self._cache = (x_hat, inv_std, axes, shape, self.training)

@@ -41,6 +41,9 @@ class Module:
         if "_parameters" not in self.__dict__:
             raise RuntimeError(f"{type(self).__name__}.__init__ must call super().__init__() "
                                "before assigning attributes")
+        if name in self._buffers:  # as in torch, assigning to a buffer's name replaces the buffer
+            self._buffers[name] = np.array(value, dtype=np.float64)
+            return
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         if isinstance(value, Parameter):
@@ -48,6 +51,13 @@ class Module:
         elif isinstance(value, Module):
             self._modules[name] = value
         object.__setattr__(self, name, value)
+
+    def __getattr__(self, name):
+        # only reached when normal lookup fails: buffers are attributes too (bn.running_mean, as in torch)
+        buffers = self.__dict__.get("_buffers", {})
+        if name in buffers:
+            return buffers[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __call__(self, *args, **kwargs):
         if not hasattr(self, "forward"):
@@ -67,7 +77,12 @@ class Module:
             yield p
 
     def register_buffer(self, name, array):
-        """State that is saved and loaded but not trained (e.g. BatchNorm's running statistics)."""
+        """State that is saved and loaded but not trained (e.g. BatchNorm's running statistics).
+
+        Reachable as an attribute (``bn.running_mean``), as in torch.
+        """
+        if name in self.__dict__ or name in self._parameters or name in self._modules:
+            raise KeyError(f"{type(self).__name__}.register_buffer: attribute '{name}' already exists")
         self._buffers[name] = np.array(array, dtype=np.float64)
 
     def named_buffers(self, prefix=""):
