@@ -199,8 +199,24 @@ def load_checkpoint(path, model, optimizer=None):
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no checkpoint at {path}")
-    payload = torch.load(path, map_location="cpu", weights_only=True)
-    model.load_state_dict(payload["model"])
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # truncated or foreign files, pickles holding code: torch's errors are pages long
+        first = (str(e).strip().splitlines() or [""])[0]
+        raise ValueError(f"{path} is not a dlcourse checkpoint, or the file is damaged: "
+                         f"{type(e).__name__}: {first}") from e
+    if not isinstance(payload, dict) or set(payload) != {"model", "optimizer", "history"}:
+        found = sorted(payload) if isinstance(payload, dict) else type(payload).__name__
+        raise ValueError(f"{path} is not a dlcourse checkpoint: expected the keys model, optimizer and history "
+                         f"(written by dlcourse.train.save_checkpoint), found {found}")
+    own = model.state_dict()  # check everything first, so a mismatch leaves the model untouched
+    saved = payload["model"]
+    wrong = [k for k in own if k not in saved or tuple(saved[k].shape) != tuple(own[k].shape)]
+    extra = [k for k in saved if k not in own]
+    if wrong or extra:
+        raise ValueError(f"the checkpoint {path} was saved from a different architecture: entries missing or "
+                         f"of another shape: {wrong}; unexpected entries: {extra}")
+    model.load_state_dict(saved)
     if optimizer is not None:
         if payload["optimizer"] is None:
             raise ValueError(f"{path} holds no optimizer state")

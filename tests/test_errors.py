@@ -101,3 +101,58 @@ def test_gradcheck_helpers_validate():
         numerical_gradient(lambda: 0.0, [1, 2])
     with pytest.raises(TypeError, match="dlcourse.nn module"):
         check_module(torch.nn.ReLU(), np.zeros(2))
+
+
+@pytest.mark.parametrize("make,match", [
+    (lambda W: W.Playground(dataset="nope"),
+     r"Playground: dataset must be one of circles, xor, moons, spirals, blobs; got 'nope'"),
+    (lambda W: W.Playground(layers=10), r"Playground: layers must be an integer from 0 to 4; got 10"),
+    (lambda W: W.Playground(neurons=2.5), r"neurons must be an integer from 1 to 8"),
+    (lambda W: W.Playground(lr="fast"), r"lr must be a number from 0.001 to 10; got 'fast'"),
+    (lambda W: W.BackpropStepper(lr=-1), r"BackpropStepper: lr must be a number from 0.001 to 10; got -1"),
+    (lambda W: W.NeuronExplorer(w1=5), r"NeuronExplorer: w1 must be a number from -3 to 3; got 5"),
+    (lambda W: W.NeuronExplorer(activation="softmax"), r"activation must be one of .*relu.*; got 'softmax'"),
+    (lambda W: W.ActivationExplorer(selected=("relu", "swish")), r"selected must be among .*; got \('relu', 'swish'\)"),
+    (lambda W: W.ActivationExplorer(depth=0), r"depth must be an integer from 1 to 30; got 0"),
+    (lambda W: W.OptimizerRace(surface="bowl"), r"surface must be one of ill-conditioned, .*; got 'bowl'"),
+    (lambda W: W.OptimizerRace(beta=True), r"beta must be a number from 0 to 0.99; got True"),
+    (lambda W: W.ConvolutionExplorer(kernel="emboss"), r"kernel must be one of identity, .*; got 'emboss'"),
+    (lambda W: W.ConvolutionExplorer(stride=1.5), r"stride must be an integer from 1 to 3; got 1.5"),
+])
+def test_explorers_reject_bad_arguments_by_name(make, match):
+    from dlcourse import widgets
+    with pytest.raises(ValueError, match=match):
+        make(widgets)
+
+
+def test_explorer_argument_check_accepts_the_edges_of_each_range():
+    from dlcourse import widgets
+    assert widgets.Playground(layers=4, lr=10, noise=0.0).layers.value == 4
+    assert widgets.ActivationExplorer(selected="relu").select.value == ("relu",)
+
+
+def test_load_checkpoint_names_damaged_and_foreign_files(tmp_path):
+    import dlcourse as dl
+    from dlcourse import train
+    model = dl.models.MLP(2, (8,), 2)
+    good = tmp_path / "good.pt"
+    train.save_checkpoint(good, model)
+    (tmp_path / "half.pt").write_bytes(good.read_bytes()[:200])
+    (tmp_path / "text.pt").write_text("not a checkpoint")
+    torch.save({"weights": model.state_dict()}, tmp_path / "other.pt")
+    for name in ("half.pt", "text.pt"):
+        with pytest.raises(ValueError, match="not a dlcourse checkpoint, or the file is damaged"):
+            train.load_checkpoint(tmp_path / name, model)
+    with pytest.raises(ValueError, match=r"expected the keys model, optimizer and history .*found \['weights'\]"):
+        train.load_checkpoint(tmp_path / "other.pt", model)
+
+
+def test_load_checkpoint_from_another_architecture_changes_nothing(tmp_path):
+    import dlcourse as dl
+    from dlcourse import train
+    train.save_checkpoint(tmp_path / "wide.pt", dl.models.MLP(2, (16, 8), 2))
+    narrow = dl.models.MLP(2, (8, 8), 2)
+    before = {k: v.clone() for k, v in narrow.state_dict().items()}
+    with pytest.raises(ValueError, match="different architecture"):
+        train.load_checkpoint(tmp_path / "wide.pt", narrow)
+    assert all(torch.equal(before[k], v) for k, v in narrow.state_dict().items())

@@ -9,7 +9,7 @@ from .._env import numpy_seed
 from ..nn.activation import ACTIVATION_MODULES
 from ..nn.functional import ACTIVATIONS
 from ..viz.figures import new_figure
-from .base import CourseWidget
+from .base import CourseWidget, control
 
 SATURATED = 0.05  # |f'(x)| below this: the gradient barely passes (vanishing-gradient zone)
 _X = np.linspace(-6, 6, 241)
@@ -49,9 +49,10 @@ class ActivationExplorer(CourseWidget):
 
     def __init__(self, selected=("sigmoid", "tanh", "relu"), depth=10):
         names = list(ACTIVATIONS)
-        self.select = W.SelectMultiple(options=names, value=tuple(selected), rows=len(names),
+        self.select = control(W.SelectMultiple, selected, "ActivationExplorer", "selected", options=names,
+                              rows=len(names),
                                        description="functions")
-        self.depth = W.IntSlider(value=depth, min=1, max=_MAX_DEPTH, description="layers N",
+        self.depth = control(W.IntSlider, depth, "ActivationExplorer", "depth", min=1, max=_MAX_DEPTH, description="layers N",
                                  continuous_update=True)
         fig = new_figure(9.6, 3.2)
         self.ax_f, self.ax_df, self.ax_depth = fig.subplots(1, 3)

@@ -10,7 +10,7 @@ from .. import nn, optim
 from .._env import numpy_seed
 from ..viz.figures import new_figure
 from ..viz.network import NetworkDrawing
-from .base import CourseWidget
+from .base import CourseWidget, control
 
 _ACTIVE, _DONE, _IDLE = "#F0E442", "#56B4E9", "white"
 
@@ -50,7 +50,7 @@ class BackpropStepper(CourseWidget):
         self.reset_button = W.Button(description="Reset", icon="undo", tooltip="initial weights, stage 'ready'")
         self.play = W.Play(value=0, min=0, max=100_000, interval=700, description="play")
         self.view = W.ToggleButtons(options=["values", "gradients"], value="values", description="show")
-        self.lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1, description="learning rate",
+        self.lr = control(W.FloatLogSlider, lr, "BackpropStepper", "lr", base=10, min=-3, max=1, step=0.1, description="learning rate",
                                    readout_format=".3f", style={"description_width": "initial"})
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())

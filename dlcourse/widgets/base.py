@@ -8,12 +8,39 @@ the artists that change ("blitting"), re-rendering everything only after ``inval
 """
 import io
 import base64
+import numbers
 import statistics
 import time
 
 import ipywidgets as W
 import numpy as np
 from PIL import Image
+
+
+def control(cls, value, who, name, **kwargs):
+    """``cls(value=value, **kwargs)`` after checking ``value`` against the control's options or range.
+
+    Left to itself traitlets clamps an out-of-range number without a word and answers an unknown
+    choice with a bare TraitError; a learner gets a sentence naming what is allowed instead.
+    """
+    if "options" in kwargs:
+        options = list(kwargs["options"])
+        chosen = (value,) if cls is not W.SelectMultiple or isinstance(value, str) else tuple(value)
+        bad = [v for v in chosen if v not in options]
+        if bad or not chosen:
+            raise ValueError(f"{who}: {name} must be {'among' if cls is W.SelectMultiple else 'one of'} "
+                             f"{', '.join(map(str, options))}; got {value!r}")
+        value = chosen if cls is W.SelectMultiple else value
+    else:
+        lo, hi = kwargs["min"], kwargs["max"]
+        if cls is W.FloatLogSlider:
+            lo, hi = kwargs.get("base", 10) ** lo, kwargs.get("base", 10) ** hi
+        integral = cls is W.IntSlider
+        kind = "an integer" if integral else "a number"
+        if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not lo <= value <= hi
+                or (integral and value != int(value))):
+            raise ValueError(f"{who}: {name} must be {kind} from {lo:g} to {hi:g}; got {value!r}")
+    return cls(value=value, **kwargs)
 
 
 class CourseWidget(W.VBox):

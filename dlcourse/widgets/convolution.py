@@ -6,7 +6,7 @@ from matplotlib.patches import Rectangle
 from .. import data, nn
 from ..nn.conv import output_size
 from ..viz.figures import new_figure
-from .base import CourseWidget
+from .base import CourseWidget, control
 
 KERNELS = {
     "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
@@ -35,16 +35,18 @@ class ConvolutionExplorer(CourseWidget):
     def __init__(self, image="digit", kernel="vertical edges (Sobel)", stride=1, padding=0, dilation=1, pooling="max"):
         self._images = _shapes()
         self._digits = data.load_digits(upsample=2, val_size=0).X_train[:50, 0]
-        self.picture = W.Dropdown(options=["digit", *self._images], value=image, description="image")
+        who = "ConvolutionExplorer"
+        self.picture = control(W.Dropdown, image, who, "image", options=["digit", *self._images], description="image")
         self.digit = W.IntSlider(value=0, min=0, max=len(self._digits) - 1, description="digit #")
-        self.kernel = W.Dropdown(options=list(KERNELS), value=kernel, description="kernel",
+        self.kernel = control(W.Dropdown, kernel, who, "kernel", options=list(KERNELS), description="kernel",
                                  layout=W.Layout(width="290px"))
         self.custom = [W.FloatText(value=float(v), layout=W.Layout(width="55px"))
                        for v in np.ravel(KERNELS["sharpen"])]
-        self.stride = W.IntSlider(value=stride, min=1, max=3, description="stride")
-        self.padding = W.IntSlider(value=padding, min=0, max=2, description="padding")
-        self.dilation = W.IntSlider(value=dilation, min=1, max=2, description="dilation")
-        self.pooling = W.ToggleButtons(options=["max", "avg"], value=pooling, description="2×2 pool")
+        self.stride = control(W.IntSlider, stride, who, "stride", min=1, max=3, description="stride")
+        self.padding = control(W.IntSlider, padding, who, "padding", min=0, max=2, description="padding")
+        self.dilation = control(W.IntSlider, dilation, who, "dilation", min=1, max=2, description="dilation")
+        self.pooling = control(W.ToggleButtons, pooling, who, "pooling", options=["max", "avg"],
+                               description="2×2 pool")
         self.position = W.IntSlider(value=0, min=0, max=0, description="window")
         fig = new_figure(10.0, 3.5)
         self.ax_in, self.ax_out, self.ax_pool = fig.subplots(1, 3)

@@ -3,7 +3,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..viz.figures import new_figure
-from .base import CourseWidget
+from .base import CourseWidget, control
 
 MAX_CHANNELS = 16
 
@@ -26,7 +26,7 @@ class FeatureMapViewer(CourseWidget):
         self.convs = [(name, m) for name, m in model.named_modules() if isinstance(m, torch.nn.Conv2d)]
         if not self.convs:
             raise ValueError("FeatureMapViewer needs a model with at least one torch.nn.Conv2d layer")
-        self.index = W.IntSlider(value=index, min=0, max=len(self.images) - 1, description="image #")
+        self.index = control(W.IntSlider, index, "FeatureMapViewer", "index", min=0, max=len(self.images) - 1, description="image #")
         rows = 1 + len(self.convs)
         fig = new_figure(1.0 + 0.62 * (MAX_CHANNELS + 1), 0.75 * rows + 0.5)
         axes = fig.subplots(rows, MAX_CHANNELS + 1, squeeze=False)

@@ -5,7 +5,7 @@ import numpy as np
 from .. import nn
 from ..nn.functional import ACTIVATIONS
 from ..viz.figures import new_figure
-from .base import CourseWidget
+from .base import CourseWidget, control
 
 _LIM = 3.0
 _RES = 61
@@ -16,8 +16,8 @@ def _signed(v):
     return f"{'−' if v < 0 else '+'} {abs(v):.1f}"
 
 
-def _slider(desc, value, lo=-3.0, hi=3.0):
-    return W.FloatSlider(value=value, min=lo, max=hi, step=0.1, description=desc,
+def _slider(name, desc, value, lo=-3.0, hi=3.0):
+    return control(W.FloatSlider, value, "NeuronExplorer", name, min=lo, max=hi, step=0.1, description=desc,
                          continuous_update=True, readout_format=".1f", layout=W.Layout(width="260px"))
 
 
@@ -27,10 +27,10 @@ class NeuronExplorer(CourseWidget):
 
     def __init__(self, w1=1.0, w2=-0.5, b=0.2, activation="sigmoid", x1=1.0, x2=0.5):
         self.neuron = nn.Linear(2, 1)
-        self.w1, self.w2, self.b = _slider("w₁", w1), _slider("w₂", w2), _slider("b (bias)", b)
-        self.x1, self.x2 = _slider("x₁", x1), _slider("x₂", x2)
-        self.activation = W.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation",
-                                     layout=W.Layout(width="260px"))
+        self.w1, self.w2, self.b = _slider("w1", "w₁", w1), _slider("w2", "w₂", w2), _slider("b", "b (bias)", b)
+        self.x1, self.x2 = _slider("x1", "x₁", x1), _slider("x2", "x₂", x2)
+        self.activation = control(W.Dropdown, activation, "NeuronExplorer", "activation", options=list(ACTIVATIONS),
+                                  description="activation", layout=W.Layout(width="260px"))
         grid = np.linspace(-_LIM, _LIM, _RES)
         g1, g2 = np.meshgrid(grid, grid)
         self._grid_points = np.c_[g1.ravel(), g2.ravel()]

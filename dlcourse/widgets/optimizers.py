@@ -6,7 +6,7 @@ import numpy as np
 from .. import optim
 from ..landscapes import SURFACES, get_surface, run_optimizer
 from ..viz.figures import new_figure
-from .base import CourseWidget
+from .base import CourseWidget, control
 
 RACERS = {
     "SGD": lambda ps, lr, beta: optim.SGD(ps, lr=lr),
@@ -23,12 +23,14 @@ class OptimizerRace(CourseWidget):
     """Paths of four optimizers from one start over the contours, and their loss per step."""
 
     def __init__(self, surface="ill-conditioned", lr=None, beta=0.9, steps=100):
-        self.surface_choice = W.Dropdown(options=list(SURFACES), value=surface, description="surface")
-        self.lr = W.FloatLogSlider(value=lr or _DEFAULT_LR[surface], base=10, min=-4, max=0.5, step=0.05,
+        who = "OptimizerRace"
+        self.surface_choice = control(W.Dropdown, surface, who, "surface", options=list(SURFACES),
+                                      description="surface")
+        self.lr = control(W.FloatLogSlider, _DEFAULT_LR[surface] if lr is None else lr, who, "lr", base=10, min=-4, max=0.5, step=0.05,
                                    description="learning rate", readout_format=".4f",
                                    style={"description_width": "initial"})
-        self.beta = W.FloatSlider(value=beta, min=0.0, max=0.99, step=0.01, description="β (momentum)")
-        self.steps = W.IntSlider(value=steps, min=5, max=300, step=5, description="steps")
+        self.beta = control(W.FloatSlider, beta, who, "beta", min=0.0, max=0.99, step=0.01, description="β (momentum)")
+        self.steps = control(W.IntSlider, steps, who, "steps", min=5, max=300, step=5, description="steps")
         self.start_x = W.FloatSlider(description="start w₁", step=0.05)
         self.start_y = W.FloatSlider(description="start w₂", step=0.05)
         fig = new_figure(8.6, 3.6)

@@ -7,7 +7,7 @@ from .._env import numpy_seed
 from ..nn.activation import ACTIVATION_MODULES
 from ..viz.figures import new_figure
 from ..viz.network import NetworkDrawing
-from .base import CourseWidget
+from .base import CourseWidget, control
 
 DATASETS = {"circles": data.make_circles, "xor": data.make_xor, "moons": data.make_moons,
             "spirals": lambda n, noise, seed: data.make_spirals(n, noise=noise, n_classes=2, seed=seed),
@@ -27,15 +27,20 @@ class Playground(CourseWidget):
                  l2=0.0, dropout=0.0, seed=0):
         self.seed = seed
         style = {"description_width": "initial"}
-        self.dataset = W.Dropdown(options=list(DATASETS), value=dataset, description="data")
-        self.noise = W.FloatSlider(value=noise, min=0.0, max=0.5, step=0.05, description="noise")
-        self.layers = W.IntSlider(value=layers, min=0, max=4, description="hidden layers", style=style)
-        self.neurons = W.IntSlider(value=neurons, min=1, max=8, description="neurons", style=style)
-        self.activation = W.Dropdown(options=list(ACTIVATION_MODULES), value=activation, description="activation", style=style)
-        self.lr = W.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1, description="learning rate",
+        who = "Playground"
+        self.dataset = control(W.Dropdown, dataset, who, "dataset", options=list(DATASETS), description="data")
+        self.noise = control(W.FloatSlider, noise, who, "noise", min=0.0, max=0.5, step=0.05, description="noise")
+        self.layers = control(W.IntSlider, layers, who, "layers", min=0, max=4, description="hidden layers",
+                              style=style)
+        self.neurons = control(W.IntSlider, neurons, who, "neurons", min=1, max=8, description="neurons", style=style)
+        self.activation = control(W.Dropdown, activation, who, "activation", options=list(ACTIVATION_MODULES),
+                                  description="activation", style=style)
+        self.lr = control(W.FloatLogSlider, lr, who, "lr", base=10, min=-3, max=1, step=0.1, description="learning rate",
                                    readout_format=".3f", style=style)
-        self.l2 = W.FloatSlider(value=l2, min=0.0, max=0.05, step=0.005, description="L2", readout_format=".3f")
-        self.dropout = W.FloatSlider(value=dropout, min=0.0, max=0.5, step=0.05, description="dropout")
+        self.l2 = control(W.FloatSlider, l2, who, "l2", min=0.0, max=0.05, step=0.005, description="L2",
+                          readout_format=".3f")
+        self.dropout = control(W.FloatSlider, dropout, who, "dropout", min=0.0, max=0.5, step=0.05,
+                               description="dropout")
         self.play = W.Play(value=0, min=0, max=100_000, interval=250, description="play")
         self.step_button = W.Button(description=f"Step (+{EPOCHS_PER_STEP} epochs)", button_style="primary")
         self.reset_button = W.Button(description="Reset", icon="undo")
