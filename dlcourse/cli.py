@@ -73,8 +73,8 @@ def doctor():
     return 0
 
 
-def lab(port=None, no_browser=False):
-    """Start JupyterLab in the notebooks folder."""
+def lab(port=None, no_browser=False, extra=()):
+    """Start JupyterLab in the notebooks folder; ``extra`` arguments go to JupyterLab unchanged."""
     if not NOTEBOOKS.is_dir():
         print(f"No notebooks folder at {NOTEBOOKS}: install the course with 'pip install -e .' from its folder.",
               file=sys.stderr)
@@ -84,6 +84,11 @@ def lab(port=None, no_browser=False):
         cmd.append(f"--port={port}")
     if no_browser:
         cmd.append("--no-browser")
+    cmd += list(extra)
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in cmd:
+        # containers often run as root, and JupyterLab refuses root unless told otherwise
+        print("Running as root (as in most containers): adding --allow-root for JupyterLab.", flush=True)
+        cmd.append("--allow-root")
     print("Starting JupyterLab:", " ".join(cmd), flush=True)
     try:
         return subprocess.call(cmd, env=os.environ.copy())
@@ -94,16 +99,18 @@ def lab(port=None, no_browser=False):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="dlcourse", description="The dlcourse deep-learning course.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_lab = sub.add_parser("lab", help="open the course in JupyterLab")
+    p_lab = sub.add_parser("lab", help="open the course in JupyterLab (other options go to JupyterLab as they are)")
     p_lab.add_argument("--port", type=int, help="port for JupyterLab (default: its own choice)")
     p_lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     sub.add_parser("doctor", help="check the installation and print a verdict")
     p_bench = sub.add_parser("bench", help="measure widget update times and NumPy-vs-torch speed")
     p_bench.add_argument("--repeats", type=int, default=5, help="repetitions per measurement (default 5)")
     p_bench.add_argument("--skip-notebooks", action="store_true", help="do not time the notebooks")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     if args.command == "lab":
-        return lab(args.port, args.no_browser)
+        return lab(args.port, args.no_browser, extra)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "doctor":
         return doctor()
     from .bench import main as bench_main

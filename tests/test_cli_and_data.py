@@ -87,3 +87,57 @@ def test_surface_gradients_and_grids(name):
 def test_unknown_surface():
     with pytest.raises(ValueError, match="choose one of"):
         landscapes.get_surface("himmelblau")
+
+
+@pytest.mark.parametrize("root", [True, False])
+def test_lab_passes_options_through_and_allows_root(monkeypatch, capsys, root):
+    calls = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: calls.append(cmd) or 0)
+    monkeypatch.setattr(cli.os, "geteuid", lambda: 0 if root else 1000)
+    assert cli.main(["lab", "--no-browser", "--ServerApp.token=abc", "--ip=0.0.0.0"]) == 0
+    cmd = calls[0]
+    assert "--no-browser" in cmd and "--ServerApp.token=abc" in cmd and "--ip=0.0.0.0" in cmd
+    assert ("--allow-root" in cmd) == root
+    assert ("adding --allow-root" in capsys.readouterr().out) == root
+    calls.clear()
+    cli.main(["lab", "--allow-root"])
+    assert calls[0].count("--allow-root") == 1  # given by the user: not added twice
+
+
+def test_other_commands_still_reject_unknown_options():
+    with pytest.raises(SystemExit):
+        cli.main(["doctor", "--bogus"])
+
+
+def test_lab_really_starts_jupyterlab(tmp_path):
+    """The README's first command as this user (root in CI and most containers): the server answers."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
+    log = tmp_path / "lab.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "dlcourse.cli", "lab", "--no-browser", f"--port={port}",
+                                 "--ip=127.0.0.1", "--ServerApp.token=", "--LabApp.news_url=None"],
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents", timeout=2) as r:
+                    listing = r.read().decode()
+                break
+            except OSError:
+                assert proc.poll() is None, f"JupyterLab exited:\n{log.read_text()[-2000:]}"
+                assert time.time() < deadline, f"JupyterLab did not answer in 60 s:\n{log.read_text()[-2000:]}"
+                time.sleep(0.3)
+        assert "00_welcome_and_setup.ipynb" in listing  # it serves the lessons
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(15)
