@@ -1,0 +1,132 @@
+"""What every exercise check shares: Feedback, the ``exercise`` decorator and answer helpers.
+
+A check never raises: a wrong type, a wrong shape, NaN or a function that crashes all come
+back as feedback. The hint appears only after a wrong attempt, never before the learner tries.
+The returned ``Feedback`` is truthy only when the answer is right, so tests can use it too.
+"""
+import functools
+import math
+
+import numpy as np
+
+EXERCISES = {}
+
+
+class Feedback:
+    ICONS = {"correct": "✅", "wrong": "❌", "unanswered": "✏️", "error": "⚠️"}
+
+    def __init__(self, exercise, status, message, hint=""):
+        self.exercise, self.status, self.message, self.hint = exercise, status, message, hint
+
+    @property
+    def passed(self):
+        return self.status == "correct"
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        text = f"{self.ICONS[self.status]} {self.exercise}: {self.message}"
+        if self.hint and not self.passed:
+            text += f"\n   Hint: {self.hint}"
+        return text
+
+
+class _Wrong(Exception):
+    """Raised inside a check to report what is wrong with an answer."""
+
+
+def exercise(hint):
+    """Register a check; turn every failure, including the learner's own exceptions, into feedback."""
+    def wrap(check):
+        name = check.__name__
+
+        @functools.wraps(check)
+        def run(answer=None):
+            if answer is None:
+                return Feedback(name, "unanswered", "not answered yet: replace None with your answer.")
+            try:
+                message = check(answer)
+            except _Wrong as e:
+                return Feedback(name, "wrong", f"not yet. {e}", hint)
+            except _LearnerError as e:
+                return Feedback(name, "error", f"your code raised {e}", hint)
+            except Exception as e:  # anything else is still feedback, never a traceback
+                return Feedback(name, "error", f"the check could not use this answer ({type(e).__name__}: {e})", hint)
+            return Feedback(name, "correct", message or "correct!")
+        EXERCISES[name] = run
+        return run
+    return wrap
+
+
+class _LearnerError(Exception):
+    pass
+
+
+def _call(fn, *args):
+    """Call the learner's function; its exceptions become _LearnerError, its result is returned."""
+    if not callable(fn):
+        raise _Wrong(f"expected a function (def ...), got {type(fn).__name__}.")
+    try:
+        with np.errstate(all="ignore"):  # overflow shows up as NaN in the feedback instead
+            out = fn(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    except Exception as e:
+        raise _LearnerError(f"{type(e).__name__}: {e}") from None
+    if out is None:
+        raise _Wrong("your function returned None: finish it and end with a return statement.")
+    return out
+
+
+def _number(answer, what="a number"):
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)) \
+            and not (isinstance(answer, np.ndarray) and answer.size == 1):
+        raise _Wrong(f"expected {what}, got {type(answer).__name__}.")
+    value = float(np.asarray(answer).reshape(()))
+    if not math.isfinite(value):
+        raise _Wrong(f"your answer is {value}; expected a finite number.")
+    return value
+
+
+def _close(got, want, what="value", rtol=1e-6, atol=1e-9):
+    if not math.isclose(got, want, rel_tol=rtol, abs_tol=atol):
+        raise _Wrong(f"your {what} is {got:.6g}.")
+
+
+def _array(answer, shape, what="array"):
+    try:
+        arr = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise _Wrong(f"expected a numeric {what}, got {type(answer).__name__}.") from None
+    if arr.shape != tuple(shape):
+        raise _Wrong(f"your {what} has shape {arr.shape}; expected shape {tuple(shape)}.")
+    if not np.all(np.isfinite(arr)):
+        raise _Wrong(f"your {what} contains NaN or inf.")
+    return arr
+
+
+def _same_array(got, want, what="result"):
+    got = _array(got, np.shape(want), what)
+    if not np.allclose(got, want, rtol=1e-6, atol=1e-9):
+        worst = np.unravel_index(np.argmax(np.abs(got - want)), got.shape) if got.ndim else ()
+        raise _Wrong(f"your {what} differs from the expected one (e.g. at index {worst}: "
+                     f"{got[worst]:.6g} instead of {want[worst]:.6g}).")
+
+
+def _same_shape(answer, want):
+    try:
+        got = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        raise _Wrong(f"expected a shape such as (2, 3), got {answer!r}.") from None
+    if got != tuple(want):
+        raise _Wrong(f"your shape is {got}.")
+
+
+def _same_count(answer, want, verb="counted"):
+    got = _number(answer, "a whole number")
+    if got != want:
+        raise _Wrong(f"you {verb} {got:g}.")
+
+
+def exercises():
+    """Names of every checked exercise."""
+    return sorted(EXERCISES)
