@@ -72,7 +72,7 @@ class GradcheckResult:
         worst = [k for k, e in self.errors.items() if e >= self.tol]
         detail = f" (worst: {', '.join(worst)})" if worst else ""
         return f"gradcheck vs {self.against} {verdict}: {len(self.errors)} gradients, all rel. errors < {self.tol:g}" \
-            if self.passed else f"gradcheck vs {self.against} {verdict}: max rel. error {self.max_error:.2e}{detail}"
+            if self.passed else f"gradcheck vs {self.against} {verdict}: max rel. error {self.max_error:.1e}{detail}"
 
 
 def _check_module_type(module, who):

@@ -6,7 +6,6 @@ Screenshots go to test-artifacts/browser/. In CI (CI=true) a missing Chromium or
 the test with instructions; elsewhere it is skipped with the same message.
 """
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,12 +14,27 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM = os.environ.get("DLCOURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+# Small notebooks of the explorers alone: the lessons themselves already run twice in the test
+# command (nbval, and the offline/other-kernels test), and a third run here would add their
+# training time without testing anything new about the front-end.
+SETUP = "import dlcourse as dl\ndl.setup()"
+EXPLORER_NOTEBOOKS = {
+    "stepper": ["dl.widgets.BackpropStepper()"],
+    "neuron": ["dl.widgets.NeuronExplorer()"],
+    "all_explorers": [
+        "dl.widgets.NeuronExplorer()", "dl.widgets.ActivationExplorer()", "dl.widgets.OptimizerRace()",
+        "dl.widgets.BackpropStepper()", "dl.widgets.Playground()", "dl.widgets.ConvolutionExplorer()",
+        "digits = dl.data.load_digits(val_size=0)\n"
+        "dl.widgets.FeatureMapViewer(dl.models.CNN(), digits.X_test[:5], digits.y_test[:5])"],
+}
 
 
 def _unavailable(reason):
@@ -51,8 +65,10 @@ def browser():
 def lab(tmp_path_factory):
     """JupyterLab on a free loopback port, empty token, private config; always shut down."""
     root = tmp_path_factory.mktemp("lab")
-    for nb in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"):
-        shutil.copy(nb, root)  # the browser may autosave: work on copies
+    for name, cells in EXPLORER_NOTEBOOKS.items():
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in (SETUP, *cells)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, root / f"{name}.ipynb")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -127,10 +143,19 @@ def _first_widget(page, name):
     return image, widget, widget.locator(".widget-html-content").first
 
 
+def test_every_explorer_renders_in_browser(browser, lab):
+    name = "all_explorers"
+    page = _run_notebook(browser, lab, name)
+    try:
+        _assert_widgets_rendered(page, name, len(EXPLORER_NOTEBOOKS[name]))
+    finally:
+        page.close()
+
+
 def test_backprop_stepper_in_browser(browser, lab):
     from playwright.sync_api import expect
 
-    name = "04_forward_and_backward_propagation"
+    name = "stepper"
     page = _run_notebook(browser, lab, name)
     try:
         image, widget, info = _first_widget(page, name)
@@ -152,7 +177,7 @@ def test_backprop_stepper_in_browser(browser, lab):
 def test_neuron_explorer_slider_in_browser(browser, lab):
     from playwright.sync_api import expect
 
-    name = "01_neurons_weights_and_biases"
+    name = "neuron"
     page = _run_notebook(browser, lab, name)
     try:
         image, widget, info = _first_widget(page, name)

@@ -1,9 +1,14 @@
-"""Every notebook runs with the network cut off, and reproduces its stored checked outputs.
+"""Every notebook runs with the network cut off and on other CPU kernels, and reproduces its stored checked outputs.
 
-The stored outputs come from an earlier execution; this test executes each notebook again, in a
-kernel whose socket module refuses any connection leaving the machine. Equal checked outputs
-across the two runs is the determinism test; finishing at all is the offline test.
+The stored outputs come from an earlier execution; nbval re-runs each notebook with this machine's
+own numeric kernels. This test runs it once more, in a kernel whose socket module refuses any
+connection leaving the machine and whose numeric libraries take their plainest code paths
+(generic_cpu_env): a checked digit that depends on the BLAS kernel or SIMD width the CPU gets then
+differs between the two runs here, instead of on a learner's laptop. Finishing at all is the
+offline test.
 """
+import os
+import platform
 import re
 import socket
 from pathlib import Path
@@ -18,6 +23,27 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 GUARD_SOURCE = (Path(__file__).parent / "netguard.py").read_text()
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
+def generic_cpu_env():
+    """os.environ plus settings that send NumPy, OpenBLAS, MKL, oneDNN and ATen down their generic paths.
+
+    A learner's CPU picks its own kernels (SSE, AVX2, AVX-512, NEON) and each may round the last
+    bit differently; the generic ones are as far from a modern CPU's choice as one machine can go.
+    """
+    env = dict(os.environ)
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:  # NumPy 1.x
+        from numpy.core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    env["NPY_DISABLE_CPU_FEATURES"] = " ".join(f for f in __cpu_dispatch__ if __cpu_features__.get(f))
+    machine = platform.machine().lower()
+    if machine in ("x86_64", "amd64"):
+        env.update(OPENBLAS_CORETYPE="Prescott", MKL_ENABLE_INSTRUCTIONS="SSE4_2", ONEDNN_MAX_CPU_ISA="SSE41",
+                   ATEN_CPU_CAPABILITY="default")
+    elif machine in ("aarch64", "arm64"):
+        env.update(OPENBLAS_CORETYPE="ARMV8", ATEN_CPU_CAPABILITY="default")
+    return env
 
 
 def checked_outputs(nb):
@@ -57,5 +83,21 @@ def test_notebook_offline_and_deterministic(path):
     probe = "\nimport socket\ninstall()\nassert installed(), 'network guard not active'"
     nb.cells.insert(0, nbformat.v4.new_code_cell(GUARD_SOURCE + probe))
     NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env=generic_cpu_env())
     assert checked_outputs(nb) == stored
+
+
+def test_generic_cpu_env_takes_effect_in_a_new_process():
+    """The second configuration must reach the libraries, or the notebook test above proves nothing."""
+    import json
+    import subprocess
+    import sys
+    probe = ("import json, numpy, torch\n"
+             "try:\n    from numpy._core._multiarray_umath import __cpu_dispatch__ as d, __cpu_features__ as f\n"
+             "except ImportError:\n    from numpy.core._multiarray_umath import __cpu_dispatch__ as d, __cpu_features__ as f\n"
+             "print(json.dumps({'numpy': [x for x in d if f.get(x)], 'aten': torch.backends.cpu.get_cpu_capability()}))")
+    out = subprocess.run([sys.executable, "-c", probe], env=generic_cpu_env(), capture_output=True, text=True, check=True)
+    seen = json.loads(out.stdout)
+    assert seen["numpy"] == [], f"NumPy still dispatches to {seen['numpy']}"
+    if platform.machine().lower() in ("x86_64", "amd64", "aarch64", "arm64"):
+        assert seen["aten"] == "DEFAULT"
