@@ -37,14 +37,15 @@ def test_wrong_answers_get_feedback_not_tracebacks(name, answer):
     assert fb.status in {"wrong", "unanswered", "error"}
     text = repr(fb)
     assert name in text and "Traceback" not in text
-    assert ("Hint:" in text) == (answer is not None)  # the hint comes only after an attempt
+    assert ("Hint:" in text) == (fb.status != "unanswered")  # the hint comes only after an attempt
 
 
 def test_feedback_kinds():
     assert check.ex01_neuron(None).status == "unanswered"
     assert check.ex01_neuron(_raiser).status == "error"
     assert "RuntimeError: boom" in repr(check.ex01_neuron(_raiser))
-    assert "returned None" in repr(check.ex01_neuron(lambda x, w, b: None))
+    stub = check.ex01_neuron(lambda x, w, b: None)  # the notebook's stub, not yet written
+    assert stub.status == "unanswered" and "returned None" in repr(stub) and "Hint" not in repr(stub)
     assert "shape" in repr(check.ex00_zeros(np.zeros((4, 3))))
     assert "NaN" in repr(check.ex02_softmax(lambda z: np.exp(z) / np.exp(z).sum(1, keepdims=True)))
 
@@ -58,3 +59,26 @@ def test_common_near_misses_are_rejected():
     own_stats = lambda a, b: ((a - a.mean(0)) / a.std(0), (b - b.mean(0)) / b.std(0))
     assert "leaks" in repr(check.ex05_standardize(own_stats))  # test data scaled with its own statistics
     assert not check.ex06_conv_parameters(3 * 16 * 5 * 5)  # forgot the biases
+
+
+def test_lessons_00_and_01_name_the_likely_mistake():
+    cases = [
+        (check.ex00_zeros, np.zeros((4, 3)), "rows first"),
+        (check.ex00_matmul_shape, (5, 3), "disappears"),
+        (check.ex00_matmul_shape, (2, 5), "swapped"),
+        (check.ex00_seeded_draw, 3.0, "cannot come from it"),
+        (check.ex01_pre_activation, 1 / (1 + np.exp(0.9)), "after the sigmoid"),
+        (check.ex01_pre_activation, -1.0, "bias is missing"),
+        (check.ex01_neuron, lambda x, w, b: x @ w + b, "returns z"),
+        (check.ex01_neuron, lambda x, w, b: 1 / (1 + np.exp(-(x * w + b))), "one number per sample"),
+        (check.ex01_parameter_count, 10 * 32 + 32 * 32 + 32, "weights only"),
+        (check.ex01_weight_shape, (10, 5), "(in_features, out_features)"),
+        (check.ex01_and_gate, (1.0, 1.0, 0.0), "must be negative"),
+        (check.ex01_and_gate, (1.0, 1.0, -0.5), "(0, 1) gives z = +0.50"),
+        (check.ex01_and_gate, (1.0, 1.0, -2.5), "(1, 1) gives z = -0.50"),
+        (check.ex01_and_gate, (1.0, 1.0), "three numbers"),
+    ]
+    for fn, answer, words in cases:
+        fb = fn(answer)
+        assert not fb.passed and words in repr(fb), (fn.__name__, repr(fb))
+    assert check.ex01_and_gate((2.0, 3.0, -4.0))  # any weights that separate (1, 1) pass

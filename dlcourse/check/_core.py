@@ -47,6 +47,8 @@ def exercise(hint):
                 return Feedback(name, "unanswered", "not answered yet: replace None with your answer.")
             try:
                 message = check(answer)
+            except _Unanswered as e:  # a function stub that still returns None: nothing tried yet
+                return Feedback(name, "unanswered", str(e))
             except _Wrong as e:
                 return Feedback(name, "wrong", f"not yet. {e}", hint)
             except _LearnerError as e:
@@ -63,6 +65,10 @@ class _LearnerError(Exception):
     pass
 
 
+class _Unanswered(Exception):
+    pass
+
+
 def _call(fn, *args):
     """Call the learner's function; its exceptions become _LearnerError, its result is returned."""
     if not callable(fn):
@@ -73,7 +79,8 @@ def _call(fn, *args):
     except Exception as e:
         raise _LearnerError(f"{type(e).__name__}: {e}") from None
     if out is None:
-        raise _Wrong("your function returned None: finish it and end with a return statement.")
+        raise _Unanswered("not answered yet: your function returned None; write its body and end with a "
+                          "return statement.")
     return out
 
 

@@ -13,3 +13,6 @@ def ex01_neuron(x, w, b):
 
 ex01_parameter_count = (10 * 32 + 32) + (32 * 32 + 32) + (32 * 1 + 1)  # 1441
 ex01_weight_shape = (5, 10)  # nn.Linear(10, 5).weight: (out_features, in_features)
+
+
+ex01_and_gate = (1.0, 1.0, -1.5)  # z > 0 only when both inputs are 1
