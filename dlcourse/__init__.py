@@ -6,14 +6,14 @@ that need it.
 """
 import importlib
 
-from ._env import device, seed, setup, use_style, ROOT, ASSETS, NOTEBOOKS
+from ._env import device, seed, setup, use_style
 
 __version__ = "0.1.0"
 
 _SUBMODULES = ("nn", "optim", "autograd", "gradcheck", "check", "solutions", "models", "train", "metrics",
                "viz", "widgets", "data", "landscapes", "bench", "cli")
 
-__all__ = ["device", "seed", "setup", "use_style", "ROOT", "ASSETS", "NOTEBOOKS", *_SUBMODULES]
+__all__ = ["device", "seed", "setup", "use_style", *_SUBMODULES]
 
 
 def __getattr__(name):

@@ -5,10 +5,53 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "assets"
-NOTEBOOKS = ROOT / "notebooks"
-STYLE = ASSETS / "dlcourse.mplstyle"
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the top folder of a source checkout (with an editable install)
+STYLE = PACKAGE / "assets" / "dlcourse.mplstyle"
+# where `dlcourse lab` puts the learner's own copy of the lessons; the hyphen matters: Python can never
+# import a folder of that name, so it cannot shadow the package the way a folder called "dlcourse" does
+LESSONS_DIRNAME = "dlcourse-lessons"
+
+
+def lessons_source():
+    """The folder holding the course's lesson notebooks: the copy inside an installed wheel
+    (``dlcourse/lessons``), or ``notebooks/`` in a source checkout."""
+    for folder in (PACKAGE / "lessons", ROOT / "notebooks"):
+        if any(folder.glob("[0-9][0-9]_*.ipynb")):
+            return folder
+    raise FileNotFoundError(f"no lesson notebooks found in {PACKAGE / 'lessons'} or {ROOT / 'notebooks'}: "
+                            "reinstall the course (pip install dlcourse, or pip install -e . in a checkout)")
+
+
+def copy_lessons(dest):
+    """Copy every lesson missing from ``dest`` into it (created if needed); never overwrite.
+
+    Returns the names copied. The learner's edits live in ``dest``, never in site-packages, and
+    a later course version adds its new lessons without touching the ones already there.
+    """
+    import shutil
+    source, dest = lessons_source(), Path(dest).expanduser()
+    if dest.exists() and not dest.is_dir():
+        raise NotADirectoryError(f"{dest} is a file; the lessons need a folder")
+    dest.mkdir(parents=True, exist_ok=True)
+    if dest.resolve() == source.resolve():
+        return []
+    copied = []
+    for nb in sorted(source.glob("[0-9][0-9]_*.ipynb")):
+        if not (dest / nb.name).exists():
+            shutil.copy2(nb, dest / nb.name)
+            copied.append(nb.name)
+    return copied
+
+
+def shadowing_package(folder):
+    """A ``dlcourse`` folder or module in ``folder`` that a kernel started there would import instead
+    of this package (a copy of the lessons, or a clone of a repository named dlcourse), else None."""
+    for name in ("dlcourse", "dlcourse.py"):
+        candidate = Path(folder) / name
+        if candidate.exists() and candidate.resolve() != PACKAGE:
+            return candidate
+    return None
 
 
 def _torch():
@@ -64,8 +107,8 @@ def use_style():
     import matplotlib.pyplot as plt
 
     if not STYLE.exists():
-        raise FileNotFoundError(f"course style not found at {STYLE}; install the course with "
-                                "'pip install -e .' from its folder so assets/ sits beside dlcourse/")
+        raise FileNotFoundError(f"course style not found at {STYLE}: the installation is incomplete; "
+                                "reinstall the course")
     plt.style.use(str(STYLE))
 
 

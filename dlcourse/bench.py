@@ -82,9 +82,9 @@ def notebook_times(paths=None):
     import nbformat
     from nbclient import NotebookClient
 
-    from ._env import NOTEBOOKS
+    from ._env import lessons_source
     times = {}
-    for path in paths or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    for path in paths or sorted(lessons_source().glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         t0 = time.perf_counter()
         NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()

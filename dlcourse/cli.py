@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ._env import NOTEBOOKS
+from ._env import LESSONS_DIRNAME, copy_lessons, lessons_source, shadowing_package
+
+DEFAULT_DIR = Path.home() / LESSONS_DIRNAME
 
 
 def _version(dist):
@@ -30,7 +32,7 @@ def _widgets_frontend():
     return None
 
 
-def doctor():
+def doctor(lessons_dir=DEFAULT_DIR):
     """Print what the course needs and whether it is there; return 0 when all is well."""
     rows, problems = [], []
     rows.append(("Python", platform.python_version()))
@@ -57,9 +59,20 @@ def doctor():
     except ImportError:
         pass
     rows.append(("CUDA", cuda))
-    rows.append(("notebooks", str(NOTEBOOKS) if NOTEBOOKS.is_dir() else "MISSING"))
-    if not NOTEBOOKS.is_dir():
-        problems.append(f"no notebooks folder at {NOTEBOOKS}: install with 'pip install -e .' from a course checkout")
+    try:
+        rows.append(("lessons shipped", str(lessons_source())))
+    except FileNotFoundError as e:
+        rows.append(("lessons shipped", "MISSING"))
+        problems.append(str(e))
+    lessons_dir = Path(lessons_dir).expanduser()
+    count = len(list(lessons_dir.glob("[0-9][0-9]_*.ipynb"))) if lessons_dir.is_dir() else 0
+    rows.append(("your lessons", f"{lessons_dir} ({count} notebooks)" if count else
+                 f"{lessons_dir} (not created yet: 'dlcourse lab' copies them there)"))
+    for folder in dict.fromkeys([Path.cwd(), lessons_dir]):
+        shadow = shadowing_package(folder)
+        if shadow is not None:
+            problems.append(f"{shadow} would be imported instead of the course package by any notebook "
+                            f"started in {folder}: rename it (for example to '{LESSONS_DIRNAME}')")
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         print(f"{k:<{width}}  {v}")
@@ -73,13 +86,25 @@ def doctor():
     return 0
 
 
-def lab(port=None, no_browser=False, extra=()):
-    """Start JupyterLab in the notebooks folder; ``extra`` arguments go to JupyterLab unchanged."""
-    if not NOTEBOOKS.is_dir():
-        print(f"No notebooks folder at {NOTEBOOKS}: install the course with 'pip install -e .' from its folder.",
-              file=sys.stderr)
-        return 1
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={NOTEBOOKS}"]
+def lessons(lessons_dir=DEFAULT_DIR):
+    """Copy the lessons the folder lacks into it (existing files are left alone); return the folder."""
+    lessons_dir = Path(lessons_dir).expanduser()
+    shadow = shadowing_package(lessons_dir)
+    if shadow is not None:
+        raise SystemExit(f"{shadow} would be imported instead of the course package by every lesson in "
+                         f"{lessons_dir}; choose another folder (--dir) or rename it")
+    copied = copy_lessons(lessons_dir)
+    if copied:
+        print(f"Copied {len(copied)} lesson(s) into {lessons_dir}: your own copies, edit freely.", flush=True)
+    else:
+        print(f"Lessons in {lessons_dir} (none copied: every lesson is already there).", flush=True)
+    return lessons_dir
+
+
+def lab(port=None, no_browser=False, extra=(), lessons_dir=DEFAULT_DIR):
+    """Start JupyterLab in the learner's lessons folder; ``extra`` arguments go to JupyterLab unchanged."""
+    folder = lessons(lessons_dir)
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}"]
     if port:
         cmd.append(f"--port={port}")
     if no_browser:
@@ -102,17 +127,25 @@ def main(argv=None):
     p_lab = sub.add_parser("lab", help="open the course in JupyterLab (other options go to JupyterLab as they are)")
     p_lab.add_argument("--port", type=int, help="port for JupyterLab (default: its own choice)")
     p_lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    sub.add_parser("doctor", help="check the installation and print a verdict")
+    dir_help = f"your lessons folder (default: {DEFAULT_DIR}); missing lessons are copied in, yours are kept"
+    p_lab.add_argument("--dir", type=Path, default=DEFAULT_DIR, help=dir_help)
+    p_lessons = sub.add_parser("lessons", help="copy the lessons into a folder of your own, without starting Jupyter")
+    p_lessons.add_argument("--dir", type=Path, default=DEFAULT_DIR, help=dir_help)
+    p_doctor = sub.add_parser("doctor", help="check the installation and print a verdict")
+    p_doctor.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="the lessons folder to check")
     p_bench = sub.add_parser("bench", help="measure widget update times and NumPy-vs-torch speed")
     p_bench.add_argument("--repeats", type=int, default=5, help="repetitions per measurement (default 5)")
     p_bench.add_argument("--skip-notebooks", action="store_true", help="do not time the notebooks")
     args, extra = parser.parse_known_args(argv)
     if args.command == "lab":
-        return lab(args.port, args.no_browser, extra)
+        return lab(args.port, args.no_browser, extra, args.dir)
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "lessons":
+        lessons(args.dir)
+        return 0
     if args.command == "doctor":
-        return doctor()
+        return doctor(args.dir)
     from .bench import main as bench_main
     return bench_main(args.repeats, notebooks=not args.skip_notebooks)
 

@@ -1,6 +1,6 @@
 """The benchmark runs and prints its table (its figures are reported, never asserted)."""
 from dlcourse import bench
-from dlcourse._env import NOTEBOOKS
+from dlcourse._env import lessons_source
 
 
 def test_bench_prints_every_section(capsys):
@@ -12,5 +12,5 @@ def test_bench_prints_every_section(capsys):
 
 
 def test_notebook_timer_runs_a_notebook():
-    times = bench.notebook_times([NOTEBOOKS / "00_welcome_and_setup.ipynb"])
+    times = bench.notebook_times([lessons_source() / "00_welcome_and_setup.ipynb"])
     assert list(times) == ["00_welcome_and_setup"] and times["00_welcome_and_setup"] > 0

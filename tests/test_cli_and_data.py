@@ -90,17 +90,18 @@ def test_unknown_surface():
 
 
 @pytest.mark.parametrize("root", [True, False])
-def test_lab_passes_options_through_and_allows_root(monkeypatch, capsys, root):
+def test_lab_passes_options_through_and_allows_root(monkeypatch, capsys, tmp_path, root):
     calls = []
     monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: calls.append(cmd) or 0)
     monkeypatch.setattr(cli.os, "geteuid", lambda: 0 if root else 1000)
-    assert cli.main(["lab", "--no-browser", "--ServerApp.token=abc", "--ip=0.0.0.0"]) == 0
+    assert cli.main(["lab", "--no-browser", "--ServerApp.token=abc", "--ip=0.0.0.0", "--dir", str(tmp_path)]) == 0
     cmd = calls[0]
+    assert f"--notebook-dir={tmp_path}" in cmd
     assert "--no-browser" in cmd and "--ServerApp.token=abc" in cmd and "--ip=0.0.0.0" in cmd
     assert ("--allow-root" in cmd) == root
     assert ("adding --allow-root" in capsys.readouterr().out) == root
     calls.clear()
-    cli.main(["lab", "--allow-root"])
+    cli.main(["lab", "--allow-root", "--dir", str(tmp_path)])
     assert calls[0].count("--allow-root") == 1  # given by the user: not added twice
 
 
@@ -123,7 +124,8 @@ def test_lab_really_starts_jupyterlab(tmp_path):
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
     log = tmp_path / "lab.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "dlcourse.cli", "lab", "--no-browser", f"--port={port}",
+        proc = subprocess.Popen([sys.executable, "-m", "dlcourse.cli", "lab", "--dir", str(tmp_path / "mine"),
+                                 "--no-browser", f"--port={port}",
                                  "--ip=127.0.0.1", "--ServerApp.token=", "--LabApp.news_url=None"],
                                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -137,7 +139,35 @@ def test_lab_really_starts_jupyterlab(tmp_path):
                 assert proc.poll() is None, f"JupyterLab exited:\n{log.read_text()[-2000:]}"
                 assert time.time() < deadline, f"JupyterLab did not answer in 60 s:\n{log.read_text()[-2000:]}"
                 time.sleep(0.3)
-        assert "00_welcome_and_setup.ipynb" in listing  # it serves the lessons
+        assert "00_welcome_and_setup.ipynb" in listing  # it serves the learner's copy of the lessons
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(15)
+
+
+def test_lessons_are_copied_once_and_edits_are_kept(tmp_path, capsys):
+    mine = tmp_path / "dlcourse-lessons"
+    assert cli.main(["lessons", "--dir", str(mine)]) == 0
+    shipped = sorted(p.name for p in dl._env.lessons_source().glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(p.name for p in mine.glob("*.ipynb")) == shipped and len(shipped) >= 7
+    edited = mine / shipped[0]
+    edited.write_text("my notes")
+    (mine / shipped[1]).unlink()  # deleted by the learner: restored, as a new lesson would be
+    cli.main(["lessons", "--dir", str(mine)])
+    assert edited.read_text() == "my notes"
+    assert (mine / shipped[1]).exists()
+    assert "Copied 1 lesson(s)" in capsys.readouterr().out
+    with pytest.raises(NotADirectoryError, match="is a file"):
+        dl._env.copy_lessons(edited)
+
+
+def test_doctor_and_lab_detect_a_folder_that_shadows_the_package(tmp_path, monkeypatch, capsys):
+    (tmp_path / "dlcourse").mkdir()  # e.g. a clone of a repository named dlcourse
+    monkeypatch.chdir(tmp_path)
+    assert cli.doctor(tmp_path / "elsewhere") == 1
+    out = capsys.readouterr().out
+    assert "NOT READY" in out and "would be imported instead of the course package" in out
+    assert "dlcourse-lessons" in out  # names a folder name that cannot collide
+    with pytest.raises(SystemExit, match="choose another folder"):
+        cli.lessons(tmp_path)
+    assert dl._env.shadowing_package(dl._env.PACKAGE.parent) is None  # the package's own folder is no shadow
