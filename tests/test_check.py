@@ -82,3 +82,50 @@ def test_lessons_00_and_01_name_the_likely_mistake():
         fb = fn(answer)
         assert not fb.passed and words in repr(fb), (fn.__name__, repr(fb))
     assert check.ex01_and_gate((2.0, 3.0, -4.0))  # any weights that separate (1, 1) pass
+
+
+def test_lesson_02_names_the_likely_mistake():
+    def softmax_over(axis, keepdims=True, row_max=True):
+        def f(z):
+            e = np.exp(z - (z.max(axis=axis, keepdims=keepdims) if row_max else z.max()))
+            return e / e.sum(axis=axis, keepdims=keepdims)
+        return f
+
+    he = lambda std, shape=lambda i, o: (o, i): lambda i, o: np.random.normal(0.0, std(i, o), shape(i, o))
+    cases = [
+        (check.ex02_relu_grad, lambda x: (x >= 0).astype(float), "x >= 0"),
+        (check.ex02_relu_grad, lambda x: np.maximum(x, 0), "ReLU itself"),
+        (check.ex02_softmax, lambda z: np.exp(z) / np.exp(z).sum(1, keepdims=True), "overflows"),
+        (check.ex02_softmax, softmax_over(1, row_max=False), "max of the whole array"),
+        (check.ex02_softmax, softmax_over(1, keepdims=False), "keepdims=True"),
+        (check.ex02_softmax, softmax_over(0), "axis 0"),
+        (check.ex02_softmax, softmax_over(None), "sum of every entry"),
+        (check.ex02_output_activation, {"binary": "softmax", "multiclass": "softmax", "regression": "identity"},
+         "single output is always 1"),
+        (check.ex02_output_activation, {"binary": "sigmoid", "multiclass": "sigmoid", "regression": "identity"},
+         "multi-label"),
+        (check.ex02_output_activation, {"binary": "sigmoid", "multiclass": "softmax", "regression": "relu"},
+         "negative"),
+        (check.ex02_init_predict, "xavier", "halves the variance"),
+        (check.ex02_init_predict, "default", "1/(3 fan_in)"),
+        (check.ex02_init_predict, ["he", "xavier"], "halves the variance"),
+        (check.ex02_init_predict, "kaiming", "one of 'default', 'xavier', 'he'"),
+        (check.ex02_he_normal, he(lambda i, o: 2 / i), "variance 2 / fan_in used as the std"),
+        (check.ex02_he_normal, he(lambda i, o: np.sqrt(1 / i)), "factor 2"),
+        (check.ex02_he_normal, he(lambda i, o: np.sqrt(2 / o)), "fan_out"),
+        (check.ex02_he_normal, he(lambda i, o: np.sqrt(2 / (i + o))), "Xavier"),
+        (check.ex02_he_normal, he(lambda i, o: np.sqrt(2 / i), lambda i, o: (i, o)), "(out_features, in_features)"),
+        (check.ex02_he_normal, lambda i, o: np.random.uniform(-1, 1, (o, i)) * np.sqrt(6 / i), "not normally"),
+        (check.ex02_he_normal, lambda i, o: 0.01 + np.random.normal(0, np.sqrt(2 / i), (o, i)), "centred at 0"),
+        (check.ex02_sigmoid_weight_scale, 0.25, "largest slope"),
+        (check.ex02_sigmoid_weight_scale, 16, "square root"),
+        (check.ex02_sigmoid_weight_scale, 1, "three quarters"),
+        (check.ex02_sigmoid_weight_scale, 2, "squared c but not the slope"),
+        (check.ex02_sigmoid_weight_scale, np.sqrt(2), "He's gain"),
+    ]
+    for fn, answer, words in cases:
+        fb = fn(answer)
+        assert fb.status == "wrong" and words in repr(fb), (fn.__name__, repr(fb))
+        assert "np.int64" not in repr(fb) and "np.float64" not in repr(fb)
+    assert check.ex02_he_normal(lambda i, o: np.random.randn(o, i) * np.sqrt(2 / i))  # another correct way
+    assert check.ex02_init_predict(["he"]) and check.ex02_relu_grad(lambda x: x > 0)

@@ -67,6 +67,32 @@ def test_gradient_through_depth_validates():
         widgets.gradient_through_depth("relu", 0)
     with pytest.raises(ValueError, match="unknown activation"):
         widgets.gradient_through_depth("swish", 3)
+    with pytest.raises(ValueError, match="init must be one of default, xavier, he; got 'kaiming'"):
+        widgets.gradient_through_depth("relu", 3, init="kaiming")
+
+
+def test_initialisation_decides_whether_relu_keeps_its_gradient():
+    from dlcourse.widgets.activation import signal_through_depth
+    for seed in range(3):
+        g = {i: widgets.gradient_through_depth("relu", 20, init=i, seed=seed) for i in ("default", "xavier", "he")}
+        assert all(v.shape == (20,) for v in g.values())
+        assert g["default"][-1] < 1e-6  # Var(w) = 1/(3 fan_in): each layer keeps 1/6 of the variance
+        assert 1e-5 < g["xavier"][-1] < 1e-2  # ReLU halves the variance that Xavier preserves
+        assert 0.1 < g["he"][-1] < 10 and 0.1 < signal_through_depth("relu", 20, "he", seed)[-1] < 10
+
+
+def test_activation_explorer_init_control():
+    w = widgets.ActivationExplorer(selected=("relu",), depth=20)
+    assert w.final["relu"] == widgets.gradient_through_depth("relu", 20)[-1]
+    w.init.value = "he"
+    assert w.final["relu"] == widgets.gradient_through_depth("relu", 20, init="he")[-1]
+    assert "he init" in w.summary() and "he initialisation" in w.info.value
+    assert np.allclose(_line_data(w._artists["relu"][3])[1], widgets.gradient_through_depth("relu", 20, init="he"))
+    with pytest.raises(ValueError, match="init must be one of default, xavier, he; got 'zeros'"):
+        widgets.ActivationExplorer(init="zeros")
+    # ~20 ms here (budget 50); the bound is loose because the test machine is shared
+    assert widgets.median_update_ms(widgets.ActivationExplorer(selected=("sigmoid", "tanh", "relu", "gelu"),
+                                                               depth=30), repeats=3) < 150
 
 
 def _torch_reference(stepper):

@@ -1,4 +1,6 @@
 """Reference solutions for lesson 02, activation functions."""
+import math
+
 import numpy as np
 
 
@@ -13,4 +15,15 @@ def ex02_softmax(z):
 
 
 ex02_output_activation = {"binary": "sigmoid", "multiclass": "softmax", "regression": "identity"}
-ex02_sigmoid_max_slope = 0.25  # sigmoid'(0) = 0.5 * (1 - 0.5)
+
+# ReLU zeroes half of its input's variance; only Var(w) = 2 / fan_in makes fan_in * Var(w) * 1/2 = 1
+ex02_init_predict = "he"
+
+
+def ex02_he_normal(fan_in, fan_out):
+    """He/Kaiming normal weight of a Linear(fan_in, fan_out): shape (fan_out, fan_in), std sqrt(2 / fan_in)."""
+    return np.random.normal(0.0, math.sqrt(2.0 / fan_in), (fan_out, fan_in))
+
+
+# backward through a square sigmoid layer: Var grows by fan * Var(w) * sigmoid'^2 = c^2 * (1/4)^2 at best
+ex02_sigmoid_weight_scale = 4.0
