@@ -129,3 +129,45 @@ def test_lesson_02_names_the_likely_mistake():
         assert "np.int64" not in repr(fb) and "np.float64" not in repr(fb)
     assert check.ex02_he_normal(lambda i, o: np.random.randn(o, i) * np.sqrt(2 / i))  # another correct way
     assert check.ex02_init_predict(["he"]) and check.ex02_relu_grad(lambda x: x > 0)
+
+
+def _softmax_rows(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_lesson_03_names_the_likely_mistake():
+    ce = solutions.ex03_ce_backward
+    onehot = lambda z, t: np.eye(z.shape[1])[t]
+    cases = [
+        (check.ex03_mse, 5.0, "did not divide"),
+        (check.ex03_mse, 2.5, "N - 1"),
+        (check.ex03_mse, 1.0, "MAE"),
+        (check.ex03_mse, math.sqrt(5 / 3), "RMSE"),
+        (check.ex03_cross_entropy, 0.659, "probability of the true class"),
+        (check.ex03_cross_entropy, -0.417, "sign"),
+        (check.ex03_cross_entropy, 0.1811, "base 10"),
+        (check.ex03_cross_entropy, 1.417, "class 1"),
+        (check.ex03_momentum_step, lambda w, g, b, lr, m: (w - lr * g, g), "only the current gradient"),
+        (check.ex03_momentum_step,
+         lambda w, g, b, lr, m: (lambda nb: (w - lr * nb, nb))(g.copy() if b is None else m * b + (1 - m) * g),
+         "(1 - momentum)"),
+        (check.ex03_momentum_step,
+         lambda w, g, b, lr, m: (w - lr * (g if b is None else b), g.copy() if b is None else m * b + g),
+         "old buffer"),
+        (check.ex03_divergence_lr, 0.1, "10 w^2"),
+        (check.ex03_divergence_lr, 0.125, "lands on the minimum"),
+        (check.ex03_divergence_lr, 0.5, "8 w"),
+        (check.ex03_ce_backward, lambda z, t: -ce(z, t), "y - p"),
+        (check.ex03_ce_backward, lambda z, t: len(t) * ce(z, t), "divide by N"),
+        (check.ex03_ce_backward, lambda z, t: (_softmax_rows(z) - t[:, None]) / len(t), "one-hot"),
+        (check.ex03_ce_backward, lambda z, t: _softmax_rows(z) / len(t), "subtract the one-hot"),
+        (check.ex03_ce_backward, lambda z, t: (z - onehot(z, t)) / len(t), "instead of the softmax"),
+        (check.ex03_ce_backward, lambda z, t: (np.exp(z) / np.exp(z).sum(0) - onehot(z, t)) / len(t), "axis 0"),
+        (check.ex03_ce_backward, lambda z, t: ce(z, t)[:, :-1], "shape"),
+    ]
+    for fn, answer, words in cases:
+        fb = fn(answer)
+        assert not fb.passed and words in repr(fb) and "Hint" in repr(fb), (fn.__name__, words, repr(fb))
+    # answers rounded the way a learner types them still pass
+    assert check.ex03_mse(1.667) and check.ex03_cross_entropy(0.417) and check.ex03_divergence_lr(0.25)

@@ -1,40 +1,118 @@
 """Checks for lesson 03, loss and optimisation."""
+import math
+
 import numpy as np
 
 from .. import solutions as S
-from ._core import exercise, _Wrong, _call, _close, _number, _same_array
+from ._core import exercise, _Wrong, _array, _call, _close, _number, _same_array
 
 
-@exercise("Average the squared differences: ((2-1)^2 + (0-0)^2 + (1-3)^2) / 3.")
+def _name_mistake(got, mistakes, rtol=1e-3):
+    """Raise the message of the first known wrong answer that ``got`` matches (numbers or arrays)."""
+    for wrong, message in mistakes:
+        if np.shape(wrong) == np.shape(got) and np.allclose(got, wrong, rtol=rtol, atol=1e-9):
+            raise _Wrong(message)
+
+
+@exercise("Square each prediction's error, then average over the predictions.")
 def ex03_mse(answer):
-    _close(_number(answer), S.ex03_mse, "MSE")
-    return "MSE = 5/3."
+    value = _number(answer)
+    want = S.ex03_mse
+    _name_mistake(value, [
+        (3 * want, "you added the squared errors but did not divide by their number: MSE is a mean."),
+        (1.5 * want, "you divided by N - 1 = 2; the MSE averages over all N = 3 predictions."),
+        (1.0, "you averaged the absolute errors (that is the MAE); square each error first."),
+        (math.sqrt(want), "you took a square root at the end (that is the RMSE); the MSE stops at the mean."),
+    ])
+    _close(value, want, "MSE", rtol=1e-3)
+    return "right: the one error of size 2 contributes 4 of the squared total, so large misses dominate the MSE."
 
 
-@exercise("Cross-entropy = -log(softmax(logits)[target]).")
+@exercise("Turn the logits into probabilities with softmax; the loss is minus the natural log of the "
+          "true class's probability.")
 def ex03_cross_entropy(answer):
-    _close(_number(answer), S.ex03_cross_entropy, "loss", rtol=1e-4)
-    return f"about {S.ex03_cross_entropy:.4f}."
+    value = _number(answer)
+    z = np.array([2.0, 1.0, 0.1])
+    p = np.exp(z) / np.exp(z).sum()
+    _name_mistake(value, [
+        (p[0], "that is the probability of the true class; the loss is -log of it."),
+        (np.log(p[0]), "check the sign: log p is negative, the loss is -log p (a positive number)."),
+        (-np.log10(p[0]), "use the natural logarithm (np.log), not log base 10."),
+        (1 - p[0], "that is 1 - p; cross-entropy is -log p."),
+        (-np.log(z[0] / z.sum()), "you normalised the raw logits; softmax exponentiates them first."),
+        (-np.log(p[1]), "that is the loss for class 1; the true class is class 0."),
+        (-np.log(p[2]), "that is the loss for class 2; the true class is class 0."),
+    ])
+    _close(value, S.ex03_cross_entropy, "loss", rtol=1e-3)
+    return "right: the model gives the true class about two chances in three, so the loss is well above 0."
 
 
 @exercise("torch's rule: buf = grad on the first step, else momentum * buf + grad; then w - lr * buf.")
 def ex03_momentum_step(answer):
     rng = np.random.default_rng(1)
-    w, buf, want_buf = rng.standard_normal(3), None, None
-    want_w = w.copy()
-    for step in range(3):
+    lr, mu = 0.1, 0.9
+    w, buf = rng.standard_normal(3), None
+    for step in range(1, 4):
         g = rng.standard_normal(3)
-        out = _call(answer, w, g, buf, 0.1, 0.9)
+        out = _call(answer, w, g, buf, lr, mu)
         if not isinstance(out, tuple) or len(out) != 2:
             raise _Wrong("return a pair (new_w, new_buf).")
-        want_w, want_buf = S.ex03_momentum_step(want_w, g, want_buf, 0.1, 0.9)
-        _same_array(out[0], want_w, f"new w at step {step + 1}")
-        _same_array(out[1], want_buf, f"new buf at step {step + 1}")
-        w, buf = np.asarray(out[0]), np.asarray(out[1])
-    return "three steps match torch's SGD with momentum."
+        want_w, want_buf = S.ex03_momentum_step(w, g, buf, lr, mu)
+        new_w = _array(out[0], want_w.shape, f"new w at step {step}")
+        new_buf = _array(out[1], want_buf.shape, f"new buf at step {step}")
+        if buf is not None:
+            _name_mistake(new_w, [
+                (w - lr * g, "your step uses only the current gradient: w must move by lr * buf."),
+                (w - lr * (mu * buf + (1 - mu) * g), "you damped the new gradient with (1 - momentum); "
+                 "torch's SGD adds it in full: buf = momentum * buf + grad."),
+                (w - lr * (buf + mu * g), "momentum multiplies the old buffer, not the new gradient."),
+                (w - lr * buf, "you stepped with the old buffer; update buf first, then w - lr * buf."),
+            ], rtol=1e-9)
+        _same_array(new_w, want_w, f"new w at step {step}")
+        _same_array(new_buf, want_buf, f"new buf at step {step}")
+        w, buf = want_w, want_buf
+    return "three steps match torch's SGD with momentum: the buffer remembers past gradients, decaying by 0.9 a step."
 
 
-@exercise("One step maps w to w - lr * 20 w = (1 - 20 lr) w. When does |1 - 20 lr| exceed 1?")
+@exercise("Write one step as w <- (1 - c * lr) w, with c from the derivative of 4 w^2. "
+          "When does |1 - c * lr| exceed 1?")
 def ex03_divergence_lr(answer):
-    _close(_number(answer), S.ex03_divergence_lr, "threshold")
-    return "any learning rate above 0.1 makes each step overshoot further."
+    value = _number(answer)
+    _name_mistake(value, [
+        (0.1, "0.1 is the threshold for 10 w^2 from the lesson; redo the factor for 4 w^2."),
+        (0.125, "at lr = 1/8 the factor 1 - 8 lr is 0: one step lands on the minimum. Divergence starts "
+                "where the factor drops below -1."),
+        (0.5, "the gradient of 4 w^2 is 8 w, not 4 w: don't forget the 2 from the derivative."),
+    ], rtol=1e-6)
+    _close(value, S.ex03_divergence_lr, "threshold")
+    return "right: beyond that the factor 1 - 8 lr is below -1, so every step overshoots further than the last."
+
+
+@exercise("p = softmax(logits) row by row; subtract 1 at each row's true class (one-hot); divide by N "
+          "because the loss is a mean over the batch.")
+def ex03_ce_backward(answer):
+    from ..nn import CrossEntropyLoss
+
+    rng = np.random.default_rng(3)  # fresh inputs, not the ones in the lesson
+    for n, c in ((5, 4), (2, 3)):
+        logits, targets = 2 * rng.standard_normal((n, c)), rng.integers(0, c, n)
+        loss = CrossEntropyLoss()
+        loss(logits, targets)
+        want = loss.backward()
+        got = _array(_call(answer, logits, targets), want.shape, "gradient")
+        p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        onehot = np.eye(c)[targets]
+        _name_mistake(got, [
+            (-want, "you computed y - p; the gradient is p - y (raising the true class's logit must lower the loss)."),
+            (n * want, "you forgot to divide by N: the loss is the mean over the batch, so each row gets 1/N."),
+            ((p - targets[:, None]) / n, "you subtracted the class index from every entry; one-hot encode the "
+             "targets (np.eye(C)[targets]) and subtract 1 only at the true class."),
+            (p - targets[:, None], "you subtracted the class index from every entry and did not divide by N; "
+             "one-hot encode the targets and take the mean."),
+            (p / n, "you forgot to subtract the one-hot targets: the gradient is (p - y) / N."),
+            ((logits - onehot) / n, "you used the logits instead of the softmax probabilities p."),
+            ((np.exp(logits) / np.exp(logits).sum(0) - onehot) / n,
+             "your softmax normalises over the batch (axis 0); each row (sample) must sum to 1."),
+        ], rtol=1e-6)
+        _same_array(got, want, "gradient")
+    return "your backward agrees with dl.nn.CrossEntropyLoss on fresh logits: softmax and log cancel into (p - y) / N."

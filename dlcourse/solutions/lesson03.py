@@ -12,4 +12,13 @@ def ex03_momentum_step(w, grad, buf, lr, momentum):
     return w - lr * buf, buf
 
 
-ex03_divergence_lr = 0.1  # f(w) = 10 w^2: w <- w (1 - 20 lr), unstable once |1 - 20 lr| > 1
+ex03_divergence_lr = 0.25  # L(w) = 4 w^2: w <- w (1 - 8 lr), unstable once |1 - 8 lr| > 1
+
+
+def ex03_ce_backward(logits, targets):
+    """dL/dlogits of the mean softmax cross-entropy. logits: (N, C); targets: (N,) ints -> (N, C)."""
+    z = logits - logits.max(axis=1, keepdims=True)  # shifting the logits leaves softmax unchanged
+    p = np.exp(z)
+    p /= p.sum(axis=1, keepdims=True)
+    onehot = np.eye(logits.shape[1])[targets]
+    return (p - onehot) / len(targets)
