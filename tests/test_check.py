@@ -171,3 +171,38 @@ def test_lesson_03_names_the_likely_mistake():
         assert not fb.passed and words in repr(fb) and "Hint" in repr(fb), (fn.__name__, words, repr(fb))
     # answers rounded the way a learner types them still pass
     assert check.ex03_mse(1.667) and check.ex03_cross_entropy(0.417) and check.ex03_divergence_lr(0.25)
+
+
+def test_lesson_04_names_the_likely_mistake():
+    dz = 1 - np.tanh(0.3) ** 2  # y = tanh(x w + b) at x = 1, w = 0.5, b = -0.2
+    stepper = solutions.ex04_predict_update
+    cases = [
+        (check.ex04_chain_rule, {"x": 0.5, "w": 1.0, "b": 1.0}, "multiply each by tanh's derivative"),
+        (check.ex04_chain_rule, {"x": dz, "w": dz * 0.5, "b": dz}, "swapped"),
+        (check.ex04_chain_rule, {"x": 0.5 * (1 - np.tanh(0.3)), "w": 1 - np.tanh(0.3), "b": 1 - np.tanh(0.3)},
+         "1 - tanh(z)²"),
+        (check.ex04_linear_backward, lambda x, W, g: (g @ W, x.T @ g, g.sum(0)), "dW is transposed"),
+        (check.ex04_linear_backward, lambda x, W, g: (g @ W, g.T @ x, g), "one row per sample"),
+        (check.ex04_linear_backward, lambda x, W, g: (g @ W, g.T @ x, g.sum(1)), "not over the outputs"),
+        (check.ex04_linear_backward, lambda x, W, g: (g @ W, g.T @ x, g.mean(0)), "you averaged db"),
+        (check.ex04_output_delta, lambda p, y: y - p, "you used y - p"),
+        (check.ex04_output_delta, lambda p, y: p - y, "divided by N"),
+        (check.ex04_output_delta, lambda p, y: (p - y) / (p * (1 - p)) / len(p), "that is dL/dp"),
+        (check.ex04_predict_update, {"delta": -stepper["delta"], "w_after": stepper["w_after"]}, "used y - ŷ"),
+        (check.ex04_predict_update, {"delta": stepper["delta"] - 1, "w_after": 0.18}, "target 1"),
+        (check.ex04_predict_update, {"delta": 0.56, "w_after": 0.39 - 0.56 * 0.47}, "went down"),
+        (check.ex04_predict_update, {"delta": 0.56, "w_after": 0.39 - 0.56}, "not δ alone"),
+        (check.ex04_predict_update, {"delta": 0.56, "w_after": 0.39}, "did not change"),
+        (check.ex04_predict_update, {"delta": 0.56}, "keys 'delta' and 'w_after'"),
+    ]
+    for fn, answer, words in cases:
+        fb = fn(answer)
+        assert not fb.passed and words in repr(fb), (fn.__name__, repr(fb))
+    # values read off the stepper's picture (two decimals) pass, and the check agrees with the stepper itself
+    assert check.ex04_predict_update({"delta": 0.56, "w_after": 0.39 + 0.56 * 0.47})
+    from dlcourse.widgets import BackpropStepper
+    w = BackpropStepper(target=0)
+    while w.stages[w.stage] != "update":
+        w.step()
+    assert w.delta[-1][0, 0] == pytest.approx(stepper["delta"], rel=1e-12)
+    assert w.linears[-1].weight.data[0, 1] == pytest.approx(stepper["w_after"], rel=1e-12)

@@ -114,7 +114,7 @@ def _array(answer, shape, what="array"):
 def _same_array(got, want, what="result"):
     got = _array(got, np.shape(want), what)
     if not np.allclose(got, want, rtol=1e-6, atol=1e-9):
-        worst = np.unravel_index(np.argmax(np.abs(got - want)), got.shape) if got.ndim else ()
+        worst = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(got - want)), got.shape)) if got.ndim else ()
         raise _Wrong(f"your {what} differs from the expected one (e.g. at index {worst}: "
                      f"{got[worst]:.6g} instead of {want[worst]:.6g}).")
 

@@ -2,20 +2,28 @@
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
 import matplotlib
 
-EDGE_CMAP = matplotlib.colormaps["PuOr"]  # diverging, colour-blind safe: purple < 0 < orange
+# Diverging and colour-blind safe. matplotlib's "PuOr" runs from orange (low) to purple (high), so
+# the reversed map gives the order the course's words use: negative purple, positive orange.
+EDGE_CMAP = matplotlib.colormaps["PuOr_r"]
+EDGE_COLOUR_NAMES = {"negative": "purple", "positive": "orange"}
 
 
 class NetworkDrawing:
     """Draw ``layer_sizes`` (e.g. ``[2, 3, 2, 1]``) on ``ax``.
 
     Edge ``(l, k, j)`` joins node j of layer l to node k of layer l+1, like
-    ``weight[k, j]`` of the Linear layer between them. Update methods change
+    ``weight[k, j]`` of the Linear layer between them. Edge colour shows the sign
+    (negative purple, positive orange: ``EDGE_COLOUR_NAMES``), width the size relative
+    to the largest value. ``key`` adds a legend saying so (``key="weight"`` labels the
+    entries "weight < 0" and "weight > 0"; None draws no legend). Update methods change
     artists in place, so a widget only re-renders.
     """
 
-    def __init__(self, ax, layer_sizes, layer_names=None, edge_label_at=0.25, node_size=1200):
+    def __init__(self, ax, layer_sizes, layer_names=None, edge_label_at=0.25, node_size=1200, key=None,
+                 key_loc="upper right", key_fontsize=7):
         if len(layer_sizes) < 2 or any(int(n) < 1 for n in layer_sizes):
             raise ValueError(f"NetworkDrawing needs at least two layers of >= 1 node, got {layer_sizes}")
         self.ax = ax
@@ -48,9 +56,32 @@ class NetworkDrawing:
         ax.set_xlim(-0.4, len(self.sizes) - 0.6)
         ax.set_ylim(-top - 0.8, top + 0.9)
         ax.axis("off")
+        self.key = None
+        if key is not None:
+            if not isinstance(key, str):
+                raise TypeError(f"NetworkDrawing: key must be a string such as 'weight' or None, got {key!r}")
+            self.key = ax.legend(handles=self.key_handles(key), loc=key_loc, fontsize=key_fontsize,
+                                 frameon=False, handlelength=1.6, borderaxespad=0.1,
+                                 bbox_to_anchor=(0, 0, 1, 0.9))
+
+    @staticmethod
+    def key_handles(what="value"):
+        """Legend entries for the edge colours: ``what < 0`` in purple, ``what > 0`` in orange."""
+        return [Line2D([], [], color=EDGE_CMAP(0.0), lw=3, label=f"{what} < 0 ({EDGE_COLOUR_NAMES['negative']})"),
+                Line2D([], [], color=EDGE_CMAP(1.0), lw=3, label=f"{what} > 0 ({EDGE_COLOUR_NAMES['positive']})")]
+
+    def set_key_label(self, what):
+        """Rename the legend's quantity in place (e.g. from "weight w" to "dL/dw")."""
+        if self.key is None:
+            raise ValueError("NetworkDrawing.set_key_label: this drawing has no key; create it with key='...'")
+        for text, handle in zip(self.key.get_texts(), self.key_handles(what)):
+            text.set_text(handle.get_label())
 
     def set_edges(self, per_layer, labels=True, fmt="{:+.2f}"):
-        """Colour and size edges by ``per_layer[l]`` (shape ``(n_{l+1}, n_l)``); optionally label them."""
+        """Colour and size edges by ``per_layer[l]`` (shape ``(n_{l+1}, n_l)``); optionally label them.
+
+        The colour scale is symmetric, -max|v| .. +max|v|, so zero is always the neutral middle.
+        """
         values = np.array([per_layer[l][k, j] for l, k, j in self.edge_index], dtype=np.float64)
         scale = np.max(np.abs(values)) if values.size and np.max(np.abs(values)) > 0 else 1.0
         self.edges.set_color(EDGE_CMAP(Normalize(-scale, scale)(values)))

@@ -61,13 +61,13 @@ class BackpropStepper(CourseWidget):
         fig = new_figure(7.6, 3.9)
         ax = fig.add_axes((0.0, 0.0, 1.0, 0.9))
         names = ["input"] + [f"hidden {l}" for l in range(1, self.L)] + ["output"]
-        self.net = NetworkDrawing(ax, sizes, layer_names=names)
+        self.net = NetworkDrawing(ax, sizes, layer_names=names, key="weight w")
         self._title = fig.text(0.5, 0.97, "", ha="center", va="top", fontsize=11, weight="bold")
         self._caption = fig.text(0.5, 0.02, "", ha="center", va="bottom", fontsize=8, color="0.3")
         controls = [W.HBox([self.step_button, self.reset_button, self.play]), W.HBox([self.view, self.lr])]
         super().__init__(controls, fig)
         self.animate(self.net.edges, self.net.nodes, *sum(self.net.node_text, []), *sum(self.net.node_note, []),
-                     *self.net.edge_text, self._title, self._caption)
+                     *self.net.edge_text, self.net.key, self._title, self._caption)
         self.reset()
 
     # -- the learning step, one stage at a time --------------------------------------
@@ -143,6 +143,7 @@ class BackpropStepper(CourseWidget):
         grads = self.view.value == "gradients"
         net = self.net
         net.clear_text()
+        net.set_key_label("dL/dw" if grads else "weight w")
         if grads:
             edges = [lin.weight.grad if self.delta[l + 1] is not None else np.zeros_like(lin.weight.grad)
                      for l, lin in enumerate(self.linears)]
@@ -168,8 +169,9 @@ class BackpropStepper(CourseWidget):
         net.set_node_colors(colors)
         loss = f"   loss {self.loss:.4f}" if self.loss is not None else ""
         self._title.set_text(f"pass {self.updates + 1} · stage: {name}{loss}")
-        self._caption.set_text("nodes: δ = dL/dz (below: dL/da) · edges: dL/dw" if grads else
-                               "nodes: activation a (below: z) · edges: weight w (purple < 0 < orange)")
+        self._caption.set_text("nodes: δ = dL/dz (below: dL/da) · edges: dL/dw (purple < 0 < orange, width ∝ |dL/dw|)"
+                               if grads else
+                               "nodes: activation a (below: z) · edges: weight w (purple < 0 < orange, width ∝ |w|)")
         return self._explain(name)
 
     def _explain(self, name):

@@ -1,6 +1,8 @@
 """Playground: train a small NumPy network on 2-D data and watch it learn, TensorFlow-Playground style."""
 import ipywidgets as W
+import matplotlib
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .. import data, nn, optim
 from .._env import numpy_seed
@@ -14,6 +16,9 @@ DATASETS = {"circles": data.make_circles, "xor": data.make_xor, "moons": data.ma
             "blobs": data.make_blobs}
 EPOCHS_PER_STEP = 10
 _GRID = 60
+# Points and the decision map share one map over P(class 1): 0 -> orange, 1 -> purple (PuOr's own order).
+CLASS_CMAP = matplotlib.colormaps["PuOr"]
+CLASS_COLOUR_NAMES = {0: "orange", 1: "purple"}
 
 
 class Playground(CourseWidget):
@@ -47,13 +52,19 @@ class Playground(CourseWidget):
         fig = new_figure(10.0, 3.5)
         self.ax_data, self.ax_net, self.ax_loss = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1, 1.3, 1]))
         ext = (-2, 2.5, -2, 2.5)
-        self._heat = self.ax_data.imshow(np.zeros((_GRID, _GRID)), origin="lower", extent=ext, cmap="PuOr",
+        self._heat = self.ax_data.imshow(np.zeros((_GRID, _GRID)), origin="lower", extent=ext, cmap=CLASS_CMAP,
                                          vmin=0, vmax=1, alpha=0.75, aspect="auto")
-        self._train_pts = self.ax_data.scatter([0], [0], c=[0.0], s=12, edgecolors="k", linewidths=0.3, cmap="PuOr",
-                                               vmin=0, vmax=1)
+        self._train_pts = self.ax_data.scatter([0], [0], c=[0.0], s=12, edgecolors="k", linewidths=0.3,
+                                               cmap=CLASS_CMAP, vmin=0, vmax=1)
         self._test_pts = self.ax_data.scatter([0], [0], c=[0.0], s=14, marker="^", edgecolors="0.3", linewidths=0.3,
-                                              cmap="PuOr", vmin=0, vmax=1, alpha=0.6)
-        self.ax_data.set(title="data (●train ▲test) and decision")
+                                              cmap=CLASS_CMAP, vmin=0, vmax=1, alpha=0.6)
+        self.ax_data.set(title="data (●train ▲test) and decision",
+                         xlabel=f"shading: predicted P(class 1), {CLASS_COLOUR_NAMES[0]} 0 … {CLASS_COLOUR_NAMES[1]} 1")
+        self.ax_data.xaxis.label.set_fontsize(7)
+        self.class_key = self.ax_data.legend(
+            handles=[Line2D([], [], ls="", marker="o", mec="k", mew=0.3, mfc=CLASS_CMAP(float(c)),
+                            label=f"class {c} ({name})") for c, name in CLASS_COLOUR_NAMES.items()],
+            loc="upper right", fontsize=7, framealpha=0.8, handletextpad=0.2, borderpad=0.3)
         (self._train_line,) = self.ax_loss.plot([], [], label="train")
         (self._test_line,) = self.ax_loss.plot([], [], label="test")
         self.ax_loss.set(yscale="log", ylim=(1e-3, 5), xlim=(0, 200), xlabel="epoch", title="loss")
@@ -151,11 +162,12 @@ class Playground(CourseWidget):
         self.ax_net.clear()
         sizes = [2] + [self.neurons.value] * self.layers.value + [2]
         names = ["x₁ x₂"] + [f"h{i + 1}" for i in range(self.layers.value)] + ["out"]
-        self.net = NetworkDrawing(self.ax_net, sizes, layer_names=names, node_size=350)
-        self.ax_net.set_title("network (edge colour = weight)")
+        self.net = NetworkDrawing(self.ax_net, sizes, layer_names=names, node_size=350, key="weight",
+                                  key_loc="lower center", key_fontsize=6.5)
+        self.ax_net.set_title("network (edge colour = sign of weight)")
         self.forget_animated()
         self.animate(self._heat, self._train_pts, self._test_pts, self.net.edges, self.net.nodes, self._train_line,
-                     self._test_line)
+                     self._test_line, self.class_key)  # the key last, so the map does not cover it
         self.invalidate()  # the network panel was rebuilt
 
     def draw(self):
