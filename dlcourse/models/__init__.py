@@ -1,5 +1,5 @@
 """PyTorch reference architectures: plain ``torch.nn.Module`` subclasses a learner can read."""
-from .cnn import CNN
+from .cnn import CNN, ReceptiveField, receptive_fields
 from .mlp import MLP
 
-__all__ = ["MLP", "CNN"]
+__all__ = ["MLP", "CNN", "ReceptiveField", "receptive_fields"]

@@ -1,4 +1,6 @@
 """A small LeNet-style convolutional network for images."""
+from typing import NamedTuple
+
 from torch import nn
 
 from .mlp import activation
@@ -32,3 +34,47 @@ class CNN(nn.Module):
 
     def forward(self, x):
         return self.classifier(self.features(x))
+
+
+def _spatial_layers(model):
+    """(name, layer) for every Conv2d / MaxPool2d / AvgPool2d, torch or dlcourse.nn, in registration order."""
+    if hasattr(model, "named_modules"):  # torch
+        items = model.named_modules()
+    else:  # dlcourse.nn: walk the sub-modules depth first, as torch does
+        def walk(m, prefix):
+            yield prefix, m
+            for name, child in m._modules.items():
+                yield from walk(child, f"{prefix}.{name}" if prefix else name)
+        items = walk(model, "")
+    return [(name, m) for name, m in items if type(m).__name__ in ("Conv2d", "MaxPool2d", "AvgPool2d")]
+
+
+class ReceptiveField(NamedTuple):
+    name: str   # the layer
+    size: int   # input pixels per side that can reach one output unit
+    jump: int   # input pixels between neighbouring output units
+    start: int  # input coordinate of the first pixel unit 0 sees (negative: it starts in the padding)
+
+
+def receptive_fields(model):
+    """Receptive field of each convolution and pooling layer of ``model``, as a list of ReceptiveField.
+
+    Starting from size 1, jump 1, start 0, a layer with kernel k, stride s, padding p and
+    dilation d gives size += (k - 1) d jump, start -= p jump, then jump *= s. Layers are taken in
+    the order they were registered, which is the order a Sequential model applies them. Unit
+    (i, j) of a layer sees input rows start + i jump ... start + i jump + size - 1 (same for columns).
+    Works for torch models and dlcourse.nn models (square kernels: read from the height).
+    """
+    layers = _spatial_layers(model)
+    if not layers:
+        raise ValueError(f"receptive_fields: {type(model).__name__} has no Conv2d, MaxPool2d or AvgPool2d layer")
+    first = lambda v: int(v[0] if isinstance(v, (tuple, list)) else v)
+    size, jump, start, out = 1, 1, 0, []
+    for name, layer in layers:
+        k, s, p = first(layer.kernel_size), first(layer.stride), first(layer.padding)
+        d = first(getattr(layer, "dilation", 1))
+        size += (k - 1) * d * jump
+        start -= p * jump
+        jump *= s
+        out.append(ReceptiveField(name, size, jump, start))
+    return out

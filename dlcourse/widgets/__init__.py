@@ -3,9 +3,9 @@ from .base import CourseWidget, median_update_ms
 from .activation import ActivationExplorer, gradient_through_depth
 from .backprop import BackpropStepper
 from .convolution import ConvolutionExplorer
-from .featuremaps import FeatureMapViewer
+from .featuremaps import FeatureMapViewer, top_patches
 from .neuron import NeuronExplorer
 from .optimizers import OptimizerRace
 from .playground import Playground
 
-__all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer", "FeatureMapViewer", "ActivationExplorer", "gradient_through_depth"]
+__all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer", "FeatureMapViewer", "top_patches", "ActivationExplorer", "gradient_through_depth"]

@@ -80,11 +80,62 @@ class FeatureMapViewer(CourseWidget):
                 im.set_extent((-0.5, fm.shape[2] - 0.5, fm.shape[1] - 0.5, -0.5))
         truth = f", true class {self.labels[i]}" if self.labels is not None else ""
         self._title.set_text(f"image {i}: predicted class {self.prediction}{truth}")
-        return ("Orange: the filter matches (positive response), purple: the opposite pattern. Early layers "
-                "respond to strokes and edges; deeper, smaller maps combine them into parts of digits.")
+        return ("Orange: the filter matches (positive response), purple: the opposite pattern. Each 2×2 "
+                "max-pool halves the maps, so a unit of a deeper map sees a larger part of the image.")
 
     def summary(self):
         return f"FeatureMapViewer: image {self.index.value}, {len(self.convs)} conv layers, predicted {self.prediction}"
 
     def actions(self):
         return [("next image", lambda: setattr(self.index, "value", (self.index.value + 1) % len(self.images)))]
+
+
+def top_patches(model, layer, images, k=6, channels=None):
+    """Where each channel of ``layer`` responds most: the k strongest units over all ``images``.
+
+    ``model``: a torch CNN whose conv/pool layers come in registration order (see
+    ``dlcourse.models.receptive_fields``); ``layer``: the name of one of its modules (e.g. the
+    ReLU after a convolution); ``images``: array (N, C, H, W). For every channel (or those in
+    ``channels``) returns a dict with ``index`` (k,) image indices, ``activation`` (k,) the unit's
+    values and ``patches`` (k, size, size): the input pixels that unit sees (its receptive field,
+    zeros outside the image), averaged over input channels. A channel counts each image once.
+    """
+    import torch
+
+    from ..models.cnn import receptive_fields
+    modules = dict(model.named_modules())
+    if layer not in modules:
+        raise ValueError(f"top_patches: the model has no layer {layer!r}; choose one of {[n for n in modules if n]}")
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 4:
+        raise ValueError(f"top_patches expects images of shape (N, C, H, W), got {images.shape}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(images):
+        raise ValueError(f"top_patches: k must be an integer from 1 to {len(images)} (the number of images), got {k!r}")
+    # the receptive field of a layer is that of the last conv/pool registered at or before it
+    order = [n for n, _ in model.named_modules()]
+    fields = [f for f in receptive_fields(model) if order.index(f.name) <= order.index(layer)]
+    size, jump, start = (fields[-1].size, fields[-1].jump, fields[-1].start) if fields else (1, 1, 0)
+    out = {}
+    hook = modules[layer].register_forward_hook(lambda m, inp, o: out.__setitem__("maps", o.detach()))
+    try:
+        model.eval()
+        p = next(model.parameters())
+        with torch.no_grad():
+            model(torch.tensor(images, device=p.device, dtype=p.dtype))
+    finally:
+        hook.remove()
+    maps = out["maps"].cpu().numpy()  # (N, channels, h, w)
+    n, c_all, h, w = maps.shape
+    best = maps.reshape(n, c_all, -1)
+    where = best.argmax(axis=2)  # each image's strongest unit per channel
+    value = best.max(axis=2)
+    pad = size  # enough zeros around the image for any receptive field that leaves it
+    padded = np.pad(images.mean(axis=1), ((0, 0), (pad, pad), (pad, pad)))
+    result = []
+    for c in (range(c_all) if channels is None else channels):
+        idx = np.argsort(-value[:, c], kind="stable")[:k]
+        rows, cols = np.divmod(where[idx, c], w)
+        r0, c0 = start + rows * jump + pad, start + cols * jump + pad
+        patches = np.stack([padded[i, a:a + size, b:b + size] for i, a, b in zip(idx, r0, c0)])
+        result.append({"channel": int(c), "index": idx, "activation": value[idx, c], "patches": patches})
+    return result
