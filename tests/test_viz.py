@@ -72,3 +72,16 @@ def test_playground_class_colours_match_its_key():
         assert _looks(point) == name
     # the decision map uses the same scale: P(class 1) = 1 is class 1's colour
     np.testing.assert_allclose(w._heat.cmap(w._heat.norm(1.0))[:3], np.asarray(key["class 1 (purple)"])[:3])
+
+
+def test_feature_map_viewer_shows_positive_responses_in_orange_as_its_text_says():
+    import torch
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3, padding=1, bias=False), torch.nn.Flatten(),
+                                torch.nn.Linear(72, 3))
+    with torch.no_grad():
+        model[0].weight.copy_(torch.stack([torch.ones(1, 3, 3), -torch.ones(1, 3, 3)]))
+    viewer = widgets.FeatureMapViewer(model, np.ones((1, 1, 6, 6)))
+    assert "Orange: the filter matches (positive response), purple" in viewer.draw()
+    up, down = viewer._maps[0][:2]  # channel 0 responds positively everywhere, channel 1 negatively
+    assert _looks(up.to_rgba(up.get_array())[3, 3]) == "orange"
+    assert _looks(down.to_rgba(down.get_array())[3, 3]) == "purple"

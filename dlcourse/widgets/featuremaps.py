@@ -3,6 +3,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..viz.figures import new_figure
+from ..viz.network import EDGE_CMAP  # one convention course-wide: orange > 0 > purple
 from .base import CourseWidget, control
 
 MAX_CHANNELS = 16
@@ -37,13 +38,13 @@ class FeatureMapViewer(CourseWidget):
         axes[0, 0].set_title("input", fontsize=8)
         lim = np.abs(first).max()
         for c in range(min(MAX_CHANNELS, first.shape[0])):
-            axes[0, c + 1].imshow(first[c].mean(0), cmap="PuOr", vmin=-lim, vmax=lim)
+            axes[0, c + 1].imshow(first[c].mean(0), cmap=EDGE_CMAP, vmin=-lim, vmax=lim)
         axes[0, 1].set_title(f"{self.convs[0][0]}: learned 3×3 filters", fontsize=8, loc="left")
         self._maps = []
         for r, (name, conv) in enumerate(self.convs, start=1):
             axes[r, 0].text(0.5, 0.5, name, ha="center", va="center", fontsize=8, transform=axes[r, 0].transAxes)
             k = min(MAX_CHANNELS, conv.out_channels)
-            self._maps.append([axes[r, c + 1].imshow(np.zeros((2, 2)), cmap="PuOr") for c in range(k)])
+            self._maps.append([axes[r, c + 1].imshow(np.zeros((2, 2)), cmap=EDGE_CMAP) for c in range(k)])
         self._title = fig.suptitle("", fontsize=9)
         super().__init__([self.index], fig)
         self.animate(self._input, self._title, *[im for row in self._maps for im in row])
