@@ -4,7 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from dlcourse import check, solutions
+from dlcourse import check
+from reference import solutions
 
 NAMES = check.exercises()
 
@@ -206,3 +207,40 @@ def test_lesson_04_names_the_likely_mistake():
         w.step()
     assert w.delta[-1][0, 0] == pytest.approx(stepper["delta"], rel=1e-12)
     assert w.linears[-1].weight.data[0, 1] == pytest.approx(stepper["w_after"], rel=1e-12)
+
+
+def test_answer_key_agrees_with_the_solutions():
+    import json
+
+    from dlcourse.check._key import KEY_FILE
+    from reference import build_key
+    assert build_key() == json.loads(KEY_FILE.read_text()), \
+        "the answer key is out of date: run python solutions/build_key.py and commit dlcourse/check/answer_key.json"
+
+
+def test_checks_work_without_the_solutions():
+    """Everything in this file runs with the solutions unimportable (tests/conftest.py); prove the block holds."""
+    import importlib
+    for name in ("solutions", "solutions.lesson01", "dlcourse.solutions"):
+        with pytest.raises(ImportError, match="cannot be imported"):
+            importlib.import_module(name)
+    import json
+    import re
+
+    from dlcourse.check._key import KEY_FILE
+    for name, entry in json.loads(KEY_FILE.read_text()).items():  # value answers are stored as hashes only
+        if entry["kind"] == "value":
+            assert all(re.fullmatch("[0-9a-f]{20}", h) for h in entry["data"].values()), name
+        elif entry["kind"] == "dict":
+            assert all(re.fullmatch("[0-9a-f]{20}", h) for d in entry["data"].values() for h in d.values()), name
+
+
+def test_sealed_answers_match_with_the_checks_tolerance():
+    from dlcourse.check._key import Sealed, value_hashes
+    third = Sealed("x", value_hashes(5 / 3))
+    assert third.matches(1.6667, rtol=1e-3) and third.matches(5 / 3) and not third.matches(1.7, rtol=1e-3)
+    count = Sealed("n", value_hashes(150_529_000))
+    assert count.matches(150_529_000, rtol=1e-12) and not count.matches(150_529_001, rtol=1e-12)
+    shape = Sealed("s", value_hashes((5, 10)))
+    assert shape.matches((5, 10)) and not shape.matches((10, 5)) and not shape.matches("(5, 10)")
+    assert Sealed("w", value_hashes("Softmax")).matches(" softmax ")

@@ -6,6 +6,7 @@ checkout. Then: `dlcourse doctor` says READY, `dlcourse lessons` copies the less
 wheel, and a lesson executes from that copy with the installed package.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -27,7 +28,11 @@ def test_every_subpackage_is_listed_for_the_wheel():
 def wheel_env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("wheel")
     run = lambda *cmd, **kw: subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp / "dist"), str(ROOT))
+    # build from a clean copy: setuptools reuses a build/ folder it finds, stale files included
+    src = tmp / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__",
+                                                            "test-artifacts", ".venv*", ".pytest_cache"))
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp / "dist"), str(src))
     wheel = next((tmp / "dist").glob("dlcourse-*.whl"))
     venv = tmp / "venv"
     run(sys.executable, "-m", "venv", "--system-site-packages", str(venv))
@@ -44,6 +49,8 @@ def test_wheel_carries_style_and_lessons_but_no_source_checkout(wheel_env):
     assert "dlcourse/assets/dlcourse.mplstyle" in names
     assert {f"dlcourse/lessons/{p.name}" for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")} <= set(names)
     assert not any(n.startswith(("tests/", "notebooks/")) for n in names)
+    assert "dlcourse/check/answer_key.json" in names
+    assert not any("solutions" in n for n in names)  # instructor material stays in the repository
 
 
 def test_installed_wheel_is_ready_copies_lessons_and_runs_one(wheel_env):
@@ -57,6 +64,10 @@ def test_installed_wheel_is_ready_copies_lessons_and_runs_one(wheel_env):
     doctor = subprocess.run([str(python), "-m", "dlcourse.cli", "doctor", "--dir", str(lessons)], cwd=work, env=env,
                             capture_output=True, text=True)
     assert doctor.returncode == 0 and "VERDICT: READY" in doctor.stdout, doctor.stdout + doctor.stderr
+    verdicts = subprocess.run([str(python), "-c", "import dlcourse as dl; c = dl.check; print(bool(c.ex03_mse(5 / 3)), "
+                               "bool(c.ex03_mse(5)), bool(c.ex01_neuron(lambda x, w, b: 1 / (1 + 2.718281828459045 ** -(x @ w + b)))))"],
+                              cwd=work, env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert verdicts == ["True", "False", "True"]  # the checks work from the wheel's answer key alone
     subprocess.run([str(python), "-m", "dlcourse.cli", "lessons", "--dir", str(lessons)], cwd=work, env=env, check=True,
                    capture_output=True)
     first = lessons / "00_welcome_and_setup.ipynb"

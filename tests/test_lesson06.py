@@ -4,7 +4,8 @@ import pytest
 import torch
 
 import dlcourse as dl
-from dlcourse import check, solutions
+from dlcourse import check
+from reference import solutions
 from dlcourse.models import receptive_fields
 
 

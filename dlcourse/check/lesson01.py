@@ -3,16 +3,16 @@ import math
 
 import numpy as np
 
-from .. import solutions as S
+from ._key import S
 from ._core import exercise, _Wrong, _call, _close, _number, _same_array, _same_count, _same_shape
 
 
 @exercise("z = w1*x1 + w2*x2 + w3*x3 + b, before any activation.")
 def ex01_pre_activation(answer):
     value, z = _number(answer), S.ex01_pre_activation
-    if math.isclose(value, 1 / (1 + math.exp(-z)), abs_tol=1e-3):
+    if 0 < value < 1 and z.matches(math.log(value / (1 - value)), rtol=1e-2):  # undo a sigmoid
         raise _Wrong("that is the output after the sigmoid; z is the value before the activation.")
-    if math.isclose(value, z - 0.1, rel_tol=1e-6):
+    if z.matches(value + 0.1):
         raise _Wrong("the weighted sum is right, but the bias is missing.")
     _close(value, z, "z")
     return "weighted sum plus bias, before the activation."
@@ -43,7 +43,7 @@ def ex01_parameter_count(answer):
 
 @exercise("torch and dlcourse store Linear weights as (out_features, in_features).")
 def ex01_weight_shape(answer):
-    if isinstance(answer, tuple) and answer == S.ex01_weight_shape[::-1]:
+    if isinstance(answer, tuple) and S.ex01_weight_shape.matches(answer[::-1]):
         raise _Wrong("that is (in_features, out_features): torch keeps one row per output neuron.")
     _same_shape(answer, S.ex01_weight_shape)
     return "one row of weights per output neuron."

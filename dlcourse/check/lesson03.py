@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .. import solutions as S
+from ._key import S
 from ._core import exercise, _Wrong, _array, _call, _close, _number, _same_array
 
 
@@ -18,12 +18,14 @@ def _name_mistake(got, mistakes, rtol=1e-3):
 def ex03_mse(answer):
     value = _number(answer)
     want = S.ex03_mse
-    _name_mistake(value, [
-        (3 * want, "you added the squared errors but did not divide by their number: MSE is a mean."),
-        (1.5 * want, "you divided by N - 1 = 2; the MSE averages over all N = 3 predictions."),
-        (1.0, "you averaged the absolute errors (that is the MAE); square each error first."),
-        (math.sqrt(want), "you took a square root at the end (that is the RMSE); the MSE stops at the mean."),
-    ])
+    for undo, message in [  # each turns a typical wrong answer back into the right one
+        (value / 3, "you added the squared errors but did not divide by their number: MSE is a mean."),
+        (value / 1.5, "you divided by N - 1 = 2; the MSE averages over all N = 3 predictions."),
+        (value ** 2, "you took a square root at the end (that is the RMSE); the MSE stops at the mean."),
+    ]:
+        if want.matches(undo, rtol=1e-3) and not want.matches(value, rtol=1e-3):
+            raise _Wrong(message)
+    _name_mistake(value, [(1.0, "you averaged the absolute errors (that is the MAE); square each error first.")])
     _close(value, want, "MSE", rtol=1e-3)
     return "right: the one error of size 2 contributes 4 of the squared total, so large misses dominate the MSE."
 

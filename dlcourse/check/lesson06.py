@@ -1,7 +1,7 @@
 """Checks for lesson 06, CNNs for images."""
 import numpy as np
 
-from .. import solutions as S
+from ._key import S
 from ._core import _array, _call, _number, _same_array, _same_count, _Wrong, exercise
 
 # ex06_output_size: H = 36, kernel 5, stride 2, padding 2, dilation 2
@@ -19,7 +19,7 @@ def ex06_output_size(answer):
     got = _number(answer, "a whole number")
     if got != int(got):
         raise _Wrong(f"you got {got:g}, which is not a whole number: the formula rounds down (floor).")
-    if got != S.ex06_output_size and int(got) in _SIZE_MISTAKES:
+    if not S.ex06_output_size.matches(got, rtol=1e-12) and int(got) in _SIZE_MISTAKES:
         raise _Wrong(_SIZE_MISTAKES[int(got)])
     _same_count(answer, S.ex06_output_size, verb="got")
     return "right: dilation widens the window, padding adds a border, the stride divides, and floor drops the rest."
@@ -37,7 +37,7 @@ _PARAM_MISTAKES = {
 @exercise("The weight has shape (out_channels, in_channels, 5, 5); add one bias per output channel.")
 def ex06_conv_parameters(answer):
     got = _number(answer, "a whole number")
-    if got != S.ex06_conv_parameters and got in _PARAM_MISTAKES:
+    if not S.ex06_conv_parameters.matches(got, rtol=1e-12) and got in _PARAM_MISTAKES:
         raise _Wrong(_PARAM_MISTAKES[int(got)])
     _same_count(answer, S.ex06_conv_parameters)
     return "right: 16 filters, each 3 × 5 × 5 weights and a bias; the image size does not enter the count."

@@ -1,8 +1,8 @@
 """Reference solutions for lesson 04, forward and backward propagation."""
 import numpy as np
 
-from .. import nn
-from .._env import numpy_seed
+from dlcourse import nn
+from dlcourse._env import numpy_seed
 
 
 # y = tanh(x * w + b) at x = 1.0, w = 0.5, b = -0.2: dy/dz = 1 - tanh(0.3)^2, then dz/dx = w, dz/dw = x, dz/db = 1
