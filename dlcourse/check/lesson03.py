@@ -1,5 +1,4 @@
 """Checks for lesson 03, loss and optimisation."""
-import math
 
 import numpy as np
 

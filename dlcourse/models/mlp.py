@@ -1,5 +1,4 @@
 """A fully connected network (ANN / multi-layer perceptron) for tabular data."""
-import torch
 from torch import nn
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU, "leaky_relu": nn.LeakyReLU}
