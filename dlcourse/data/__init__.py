@@ -1,5 +1,5 @@
 """Offline data sets: generated here or bundled with scikit-learn, never downloaded."""
-from .tabular import Split, load_breast_cancer, load_diabetes, load_digits, make_churn, split
+from .tabular import Split, load_breast_cancer, load_diabetes, load_digits, make_churn, make_credit, one_hot, split
 from .toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 
-__all__ = ["Split", "split", "load_breast_cancer", "load_diabetes", "load_digits", "make_churn", "make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs"]
+__all__ = ["Split", "split", "load_breast_cancer", "load_diabetes", "load_digits", "make_churn", "make_credit", "one_hot", "make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs"]

@@ -1,5 +1,6 @@
 """PyTorch reference architectures: plain ``torch.nn.Module`` subclasses a learner can read."""
 from .cnn import CNN
 from .mlp import MLP
+from .tabular import TabularNet
 
-__all__ = ["MLP", "CNN"]
+__all__ = ["MLP", "CNN", "TabularNet"]
