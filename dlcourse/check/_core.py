@@ -47,6 +47,8 @@ def exercise(hint):
                 return Feedback(name, "unanswered", "not answered yet: replace None with your answer.")
             try:
                 message = check(answer)
+            except _Unanswered as e:  # a stub still returning None: no attempt yet, so no hint
+                return Feedback(name, "unanswered", f"not answered yet: {e}")
             except _Wrong as e:
                 return Feedback(name, "wrong", f"not yet. {e}", hint)
             except _LearnerError as e:
@@ -63,6 +65,10 @@ class _LearnerError(Exception):
     pass
 
 
+class _Unanswered(_Wrong):
+    """The learner's function is still the stub: it returned None."""
+
+
 def _call(fn, *args):
     """Call the learner's function; its exceptions become _LearnerError, its result is returned."""
     if not callable(fn):
@@ -73,7 +79,7 @@ def _call(fn, *args):
     except Exception as e:
         raise _LearnerError(f"{type(e).__name__}: {e}") from None
     if out is None:
-        raise _Wrong("your function returned None: finish it and end with a return statement.")
+        raise _Unanswered("your function returned None: finish it and end with a return statement.")
     return out
 
 
