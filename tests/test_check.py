@@ -39,6 +39,7 @@ def test_wrong_answers_get_feedback_not_tracebacks(name, answer):
     text = repr(fb)
     assert name in text and "Traceback" not in text
     assert ("Hint:" in text) == (fb.status != "unanswered")  # the hint comes only after an attempt
+    assert fb.status == "unanswered" or answer is not None  # None (or a stub returning None) is no attempt
 
 
 def test_feedback_kinds():
@@ -244,3 +245,35 @@ def test_sealed_answers_match_with_the_checks_tolerance():
     shape = Sealed("s", value_hashes((5, 10)))
     assert shape.matches((5, 10)) and not shape.matches((10, 5)) and not shape.matches("(5, 10)")
     assert Sealed("w", value_hashes("Softmax")).matches(" softmax ")
+
+
+def test_lesson05_near_misses_name_the_mistake():
+    sd1 = lambda a, b: ((a - a.mean(0)) / a.std(0, ddof=1), (b - a.mean(0)) / a.std(0, ddof=1))
+    assert "ddof=1" in repr(check.ex05_standardize(sd1))
+    assert "swapped" in repr(check.ex05_precision_recall({"precision": 35 / 40, "recall": 35 / 45}))
+    assert "accuracy" in repr(check.ex05_precision_recall({"precision": 0.85, "recall": 0.85}))
+    assert not check.ex05_precision_recall({"precision": 35 / 45, "recall": 0.8})
+    fb = check.ex05_loss_for_task({"churn": "CrossEntropyLoss", "digits": "CrossEntropyLoss", "demand": "MSELoss"})
+    assert "one score per class" in repr(fb)
+    assert check.ex05_loss_for_task({"churn": "nn.BCEWithLogitsLoss", "digits": "CrossEntropyLoss", "demand": "MSELoss"})
+    drop = lambda scale: (lambda g, keep, p: g * keep * scale(p))
+    assert "1/(1-p)" in repr(check.ex05_dropout_backward(drop(lambda p: 1)))
+    assert "multiplied by (1-p)" in repr(check.ex05_dropout_backward(drop(lambda p: 1 - p)))
+    assert "multiply by keep" in repr(check.ex05_dropout_backward(lambda g, keep, p: g / (1 - p)))
+    ref = solutions.ex05_batchnorm
+
+    def bn(dx=None, var_ddof=0, dgamma=None):
+        def f(x, gamma, beta, g, eps=1e-5):
+            out, dx_, dgamma_, dbeta = ref(x, gamma, beta, g, eps)
+            if var_ddof:
+                out = gamma * (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + eps) + beta
+            inv_std = 1 / np.sqrt(x.var(0) + eps)
+            return out, dx(x, gamma, g, inv_std) if dx else dx_, dgamma(g) if dgamma else dgamma_, dbeta
+        return f
+    assert "unbiased variance" in repr(check.ex05_batchnorm(bn(var_ddof=1)))
+    assert "grad_out * x_hat" in repr(check.ex05_batchnorm(bn(dgamma=lambda g: g.sum(0))))
+    assert "mean and variance" in repr(check.ex05_batchnorm(bn(dx=lambda x, gm, g, s: g * gm * s)))
+    no_var = lambda x, gm, g, s: s * (g * gm - (g * gm).mean(0))
+    assert "through the variance" in repr(check.ex05_batchnorm(bn(dx=no_var)))
+    for name in ("ex05_precision_recall", "ex05_dropout_backward", "ex05_batchnorm"):  # plain ints in messages
+        assert "np.int" not in repr(getattr(check, name)({"precision": 1, "recall": 2} if "recall" in name else _raiser))

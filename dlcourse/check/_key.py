@@ -87,6 +87,9 @@ class SealedDict:
     def __getitem__(self, key):
         return self._entries[key]
 
+    def __iter__(self):
+        return iter(self._entries)
+
     def keys(self):
         return self._entries.keys()
 

@@ -1,6 +1,8 @@
 """Offline data sets: generated here or bundled with scikit-learn, never downloaded."""
 from .images import SHAPE_CLASSES, make_shapes
-from .tabular import Split, load_breast_cancer, load_diabetes, load_digits, make_churn, split
+from .tabular import Split, load_breast_cancer, load_diabetes, load_digits, make_churn, make_credit, one_hot, split
 from .toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 
-__all__ = ["Split", "split", "load_breast_cancer", "load_diabetes", "load_digits", "make_churn", "make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs", "make_shapes", "SHAPE_CLASSES"]
+__all__ = ["Split", "split", "load_breast_cancer", "load_diabetes", "load_digits", "make_churn", "make_credit",
+           "one_hot", "make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs", "make_shapes",
+           "SHAPE_CLASSES"]

@@ -22,10 +22,17 @@ class Split:
     target_names: list = field(default_factory=list)
     mean: np.ndarray = None
     std: np.ndarray = None
+    categories: dict = field(default_factory=dict)  # categorical column -> its levels; codes 0..k-1, last columns of X
 
     def __repr__(self):
+        cats = f" ({len(self.categories)} categorical)" if self.categories else ""
         return (f"Split(train {self.X_train.shape}, val {self.X_val.shape}, test {self.X_test.shape}, "
-                f"{len(self.feature_names)} features, targets {list(self.target_names) or 'continuous'})")
+                f"{len(self.feature_names)} features{cats}, targets {list(self.target_names) or 'continuous'})")
+
+    @property
+    def n_numeric(self):
+        """Number of numeric columns; the categorical code columns follow them."""
+        return self.X_train.shape[1] - len(self.categories)
 
     def loaders(self, batch_size=64, seed=0, float_targets=False):
         """torch DataLoaders (train shuffled with ``seed``, val and test in order), float32 inputs.
@@ -48,11 +55,12 @@ class Split:
 
 
 def split(X, y, val_size=0.15, test_size=0.2, stratify=True, standardize=True, seed=0,
-          feature_names=(), target_names=()):
+          feature_names=(), target_names=(), categories=None):
     """Shuffle and split into train / val / test (stratified by class when ``stratify``).
 
     Standardisation uses the training part's mean and std only, so no information from the
-    validation or test data leaks into training.
+    validation or test data leaks into training. ``categories`` ({name: levels}) marks the last
+    ``len(categories)`` columns as integer category codes: they are kept as they are, never scaled.
     """
     from sklearn.model_selection import train_test_split
 
@@ -66,12 +74,49 @@ def split(X, y, val_size=0.15, test_size=0.2, stratify=True, standardize=True, s
     X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=test_size, stratify=strat, random_state=seed)
     X_train, X_val, y_train, y_val = (X_rest, X_rest[:0], y_rest, y_rest[:0]) if val_size == 0 else train_test_split(
         X_rest, y_rest, test_size=val_size / (1 - test_size), stratify=y_rest if stratify else None, random_state=seed)
+    categories = dict(categories or {})
+    n_cat = len(categories)
+    if n_cat and (X.ndim != 2 or X.shape[1] <= n_cat):
+        raise ValueError(f"split: {n_cat} categorical columns need a 2-D X with more columns; got shape {X.shape}")
+    for j, (name, levels) in enumerate(categories.items(), start=X.shape[1] - n_cat if n_cat else 0):
+        codes = X[:, j]
+        if np.any(codes != np.round(codes)) or codes.min() < 0 or codes.max() >= len(levels):
+            raise ValueError(f"split: column {j} ({name!r}) must hold integer codes 0..{len(levels) - 1}, "
+                             f"got values from {codes.min():g} to {codes.max():g}")
     mean, std = None, None
     if standardize:
         mean, std = X_train.mean(axis=0), X_train.std(axis=0)
         std = np.where(std > 0, std, 1.0)  # a constant column stays constant instead of dividing by 0
+        if n_cat:  # category codes are labels, not quantities: leave them alone
+            mean[-n_cat:], std[-n_cat:] = 0.0, 1.0
         X_train, X_val, X_test = ((A - mean) / std for A in (X_train, X_val, X_test))
-    return Split(X_train, y_train, X_val, y_val, X_test, y_test, list(feature_names), list(target_names), mean, std)
+    return Split(X_train, y_train, X_val, y_val, X_test, y_test, list(feature_names), list(target_names), mean, std,
+                 categories)
+
+
+def one_hot(data):
+    """The same Split with each categorical code column replaced by one 0/1 column per level.
+
+    Column names become ``"housing=rent"``; numeric columns are unchanged. The result has no
+    categorical columns left, so any plain model (logistic regression, MLP) can use it.
+    """
+    if not isinstance(data, Split):
+        raise TypeError(f"one_hot expects a dlcourse.data.Split, got {type(data).__name__}")
+    if not data.categories:
+        raise ValueError("one_hot: this Split has no categorical columns (its .categories is empty)")
+    k = data.n_numeric
+
+    def encode(X):
+        blocks = [X[:, :k]] + [np.eye(len(levels))[X[:, k + j].astype(np.int64)]
+                               for j, levels in enumerate(data.categories.values())]
+        return np.concatenate(blocks, axis=1)
+
+    names = data.feature_names[:k] + [f"{c}={lv}" for c, levels in data.categories.items() for lv in levels]
+    n_new = sum(len(v) for v in data.categories.values())
+    mean = None if data.mean is None else np.r_[data.mean[:k], np.zeros(n_new)]
+    std = None if data.std is None else np.r_[data.std[:k], np.ones(n_new)]
+    return Split(encode(data.X_train), data.y_train, encode(data.X_val), data.y_val, encode(data.X_test),
+                 data.y_test, names, list(data.target_names), mean, std)
 
 
 def load_breast_cancer(seed=0, **kwargs):
@@ -139,3 +184,46 @@ def make_churn(n_samples=2000, seed=0, **kwargs):
     y = (rng.random(n_samples) < 1 / (1 + np.exp(-logit))).astype(np.int64)
     X = np.c_[tenure, charges, calls, monthly, late, app, age]
     return split(X, y, seed=seed, feature_names=CHURN_FEATURES, target_names=["stays", "churns"], **kwargs)
+
+
+CREDIT_NUMERIC = ["age", "income_k", "loan_amount_k", "duration_months", "existing_loans", "years_at_address"]
+CREDIT_CATEGORIES = {
+    "employment": ["permanent", "temporary", "self_employed", "unemployed", "retired"],
+    "housing": ["own", "mortgage", "rent", "with_family"],
+    "purpose": ["car", "furniture", "education", "business", "holiday", "repairs", "debt_consolidation"],
+}
+
+
+def make_credit(n_samples=3000, seed=0, **kwargs):
+    """A generated loan book: does the borrower default (1) or repay (0)?
+
+    Six numeric columns (``CREDIT_NUMERIC``) come first, then three categorical ones as integer
+    codes (``CREDIT_CATEGORIES``: employment, housing, loan purpose), listed in ``.categories``.
+    Risk rises with the loan's size relative to income, its duration and existing loans, and depends
+    on each category in no particular order (holiday loans are riskier than car loans); unemployed
+    borrowers with large loans are riskier still. Numeric columns are standardised on the
+    training part; category codes are left as they are.
+    """
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 50:
+        raise ValueError(f"make_credit: n_samples must be an integer >= 50, got {n_samples!r}")
+    rng = np.random.default_rng(seed)
+    employment = rng.choice(5, n_samples, p=[0.55, 0.15, 0.12, 0.08, 0.10])
+    housing = rng.choice(4, n_samples, p=[0.25, 0.35, 0.30, 0.10])
+    purpose = rng.choice(7, n_samples, p=[0.25, 0.12, 0.10, 0.10, 0.08, 0.15, 0.20])
+    age = np.where(employment == 4, rng.normal(68, 5, n_samples), rng.normal(40, 11, n_samples)).clip(18, 90)
+    income = rng.lognormal(np.log([48, 36, 52, 14, 28])[employment], 0.4)           # thousands per year
+    amount = rng.lognormal(np.log([15, 4, 10, 25, 3, 6, 12])[purpose], 0.5)         # thousands
+    duration = rng.choice([6, 12, 24, 36, 48, 60], n_samples, p=[0.1, 0.2, 0.25, 0.2, 0.15, 0.1])
+    loans = rng.poisson(0.8, n_samples)
+    address = rng.exponential(6, n_samples).clip(0, 40).round()
+    burden = amount / income
+    logit = (-2.2 + 1.8 * burden + 0.015 * (duration - 24) + 0.35 * loans - 0.03 * address
+             - 0.015 * (age - 40)
+             + np.array([0.0, 0.5, 0.4, 1.2, -0.2])[employment]
+             + np.array([-0.5, -0.3, 0.3, 0.2])[housing]
+             + np.array([-0.4, 0.1, 0.3, 0.6, 0.9, -0.1, 0.4])[purpose]
+             + 1.5 * (employment == 3) * (burden > 0.5))
+    y = (rng.random(n_samples) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    X = np.c_[age.round(), income.round(1), amount.round(1), duration, loans, address, employment, housing, purpose]
+    return split(X, y, seed=seed, feature_names=CREDIT_NUMERIC + list(CREDIT_CATEGORIES),
+                 target_names=["repays", "defaults"], categories=CREDIT_CATEGORIES, **kwargs)

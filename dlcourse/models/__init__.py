@@ -1,5 +1,6 @@
 """PyTorch reference architectures: plain ``torch.nn.Module`` subclasses a learner can read."""
 from .cnn import CNN, ReceptiveField, receptive_fields
 from .mlp import MLP
+from .tabular import TabularNet
 
-__all__ = ["MLP", "CNN", "ReceptiveField", "receptive_fields"]
+__all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields"]
