@@ -194,3 +194,11 @@ def test_metrics_match_scikit_learn():
         metrics.roc_curve(np.ones(5), np.arange(5))
     with pytest.raises(ValueError, match="macro"):
         metrics.precision_recall_f1(y3, p3)
+
+
+def test_split_summary_counts_features_and_classes_without_names():
+    X, y = dl.data.make_spirals(300, noise=0.1, n_classes=3, seed=0)
+    text = repr(dl.data.split(X, y))
+    assert "2 features" in text and "3 classes" in text
+    Xr = np.random.default_rng(0).normal(size=(100, 4))
+    assert "4 features, targets continuous" in repr(dl.data.split(Xr, Xr.sum(1), stratify=False))

@@ -26,8 +26,15 @@ class Split:
 
     def __repr__(self):
         cats = f" ({len(self.categories)} categorical)" if self.categories else ""
+        features = len(self.feature_names) or int(np.prod(self.X_train.shape[1:]))
+        if len(self.target_names):
+            targets = list(self.target_names)
+        elif np.issubdtype(np.asarray(self.y_train).dtype, np.integer):
+            targets = f"{len(np.unique(self.y_train))} classes"
+        else:
+            targets = "continuous"
         return (f"Split(train {self.X_train.shape}, val {self.X_val.shape}, test {self.X_test.shape}, "
-                f"{len(self.feature_names)} features{cats}, targets {list(self.target_names) or 'continuous'})")
+                f"{features} features{cats}, targets {targets})")
 
     @property
     def n_numeric(self):
