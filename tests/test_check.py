@@ -277,3 +277,15 @@ def test_lesson05_near_misses_name_the_mistake():
     assert "through the variance" in repr(check.ex05_batchnorm(bn(dx=no_var)))
     for name in ("ex05_precision_recall", "ex05_dropout_backward", "ex05_batchnorm"):  # plain ints in messages
         assert "np.int" not in repr(getattr(check, name)({"precision": 1, "recall": 2} if "recall" in name else _raiser))
+
+
+def test_sealed_answers_accept_what_the_tolerance_accepts():
+    """The key must give the verdicts a plain comparison gave: within rtol passes, far outside fails."""
+    from dlcourse.check._key import Sealed, value_hashes
+    rng = np.random.default_rng(7)
+    for value in rng.lognormal(0, 3, 200) * rng.choice([-1, 1], 200):
+        sealed = Sealed("v", value_hashes(value))
+        for rtol in (1e-2, 1e-3, 1e-4, 1e-6):
+            near = value * (1 + rng.uniform(-0.9, 0.9) * rtol)
+            far = value * (1 + rng.choice([-1, 1]) * 25 * rtol)
+            assert sealed.matches(near, rtol) and not sealed.matches(far, rtol), (value, rtol)

@@ -63,12 +63,13 @@ class Sealed:
         self.name, self._hashes = name, hashes
 
     def matches(self, candidate, rtol=1e-6):
-        digits = min(max(round(-math.log10(rtol)) + 1, DIGITS[0]), DIGITS[-1])
+        """Agreement to about ``rtol``: the candidate, nudged by ±rtol, must round like the answer does at
+        the precision rtol implies (the nudges catch two values on either side of a rounding boundary)."""
+        digits = min(max(round(-math.log10(rtol)), DIGITS[0]), DIGITS[-1])
         try:
             tries = [candidate]
             if isinstance(candidate, (int, float, np.number)) and not isinstance(candidate, bool):
-                step = 0.4 * 10.0 ** (1 - digits)  # either side of a rounding boundary
-                tries += [candidate * (1 + step), candidate * (1 - step)]
+                tries += [candidate * (1 + rtol), candidate * (1 - rtol)]
             return any(_digest(_canonical(c, digits)) == self._hashes[str(digits)] for c in tries)
         except (TypeError, ValueError, OverflowError):
             return False
