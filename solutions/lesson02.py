@@ -14,7 +14,8 @@ def ex02_softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-ex02_output_activation = {"binary": "sigmoid", "multiclass": "softmax", "regression": "identity"}
+# tags: independent yes/no per output; steering: a range of exactly (-1, 1); delay: any real number
+ex02_output_activation = {"tags": "sigmoid", "steering": "tanh", "delay": "identity"}
 
 # ReLU zeroes half of its input's variance; only Var(w) = 2 / fan_in makes fan_in * Var(w) * 1/2 = 1
 ex02_init_predict = "he"

@@ -102,12 +102,15 @@ def test_lesson_02_names_the_likely_mistake():
         (check.ex02_softmax, softmax_over(1, keepdims=False), "keepdims=True"),
         (check.ex02_softmax, softmax_over(0), "axis 0"),
         (check.ex02_softmax, softmax_over(None), "sum of every entry"),
-        (check.ex02_output_activation, {"binary": "softmax", "multiclass": "softmax", "regression": "identity"},
-         "single output is always 1"),
-        (check.ex02_output_activation, {"binary": "sigmoid", "multiclass": "sigmoid", "regression": "identity"},
-         "multi-label"),
-        (check.ex02_output_activation, {"binary": "sigmoid", "multiclass": "softmax", "regression": "relu"},
-         "negative"),
+        (check.ex02_output_activation, {"tags": "softmax", "steering": "tanh", "delay": "identity"}, "compete"),
+        (check.ex02_output_activation, {"tags": "sigmoid", "steering": "sigmoid", "delay": "identity"}, "steer left"),
+        (check.ex02_output_activation, {"tags": "sigmoid", "steering": "identity", "delay": "identity"},
+         "beyond full left"),
+        (check.ex02_output_activation, {"tags": "sigmoid", "steering": "tanh", "delay": "relu"}, "early train"),
+        (check.ex02_output_activation, {"tags": "sigmoid", "steering": "tanh", "delay": "tanh"}, "a minute late"),
+        (check.ex02_output_activation, {"tags": "sigmoid", "steering": "tanh"}, "no key 'delay'"),
+        (check.ex02_output_activation, {"tags": "sigmoid", "steering": "tanh", "delay": "softplus"},
+         "not one of"),
         (check.ex02_init_predict, "xavier", "halves the variance"),
         (check.ex02_init_predict, "default", "1/(3 fan_in)"),
         (check.ex02_init_predict, ["he", "xavier"], "halves the variance"),
@@ -131,6 +134,7 @@ def test_lesson_02_names_the_likely_mistake():
         assert "np.int64" not in repr(fb) and "np.float64" not in repr(fb)
     assert check.ex02_he_normal(lambda i, o: np.random.randn(o, i) * np.sqrt(2 / i))  # another correct way
     assert check.ex02_init_predict(["he"]) and check.ex02_relu_grad(lambda x: x > 0)
+    assert check.ex02_output_activation({"tags": "Sigmoid", "steering": "tanh", "delay": "none"})  # as learners type it
 
 
 def _softmax_rows(z):
@@ -146,10 +150,12 @@ def test_lesson_03_names_the_likely_mistake():
         (check.ex03_mse, 2.5, "N - 1"),
         (check.ex03_mse, 1.0, "MAE"),
         (check.ex03_mse, math.sqrt(5 / 3), "RMSE"),
-        (check.ex03_cross_entropy, 0.659, "probability of the true class"),
-        (check.ex03_cross_entropy, -0.417, "sign"),
-        (check.ex03_cross_entropy, 0.1811, "base 10"),
-        (check.ex03_cross_entropy, 1.417, "class 1"),
+        (check.ex03_cross_entropy, 0.1753, "probability of the true class"),
+        (check.ex03_cross_entropy, -1.741, "sign"),
+        (check.ex03_cross_entropy, 0.7562, "base 10"),
+        (check.ex03_cross_entropy, 0.2413, "top pick"),
+        (check.ex03_cross_entropy, 0.8247, "1 - p"),
+        (check.ex03_cross_entropy, 1.0986, "raw logits"),
         (check.ex03_momentum_step, lambda w, g, b, lr, m: (w - lr * g, g), "only the current gradient"),
         (check.ex03_momentum_step,
          lambda w, g, b, lr, m: (lambda nb: (w - lr * nb, nb))(g.copy() if b is None else m * b + (1 - m) * g),
@@ -172,7 +178,7 @@ def test_lesson_03_names_the_likely_mistake():
         fb = fn(answer)
         assert not fb.passed and words in repr(fb) and "Hint" in repr(fb), (fn.__name__, words, repr(fb))
     # answers rounded the way a learner types them still pass
-    assert check.ex03_mse(1.667) and check.ex03_cross_entropy(0.417) and check.ex03_divergence_lr(0.25)
+    assert check.ex03_mse(1.667) and check.ex03_cross_entropy(1.741) and check.ex03_divergence_lr(0.25)
 
 
 def test_lesson_04_names_the_likely_mistake():

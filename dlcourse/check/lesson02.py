@@ -51,31 +51,47 @@ def ex02_softmax(answer):
     return "each row is a probability vector, and logits of 1000 cause no overflow."
 
 
+_OUTPUT_CHOICES = ("sigmoid", "softmax", "tanh", "relu", "identity")
 _OUTPUT_MISTAKES = {
-    ("binary", "softmax"): "softmax over a single output is always 1; one output neuron needs the sigmoid.",
-    ("binary", "tanh"): "tanh gives values in (-1, 1), not a probability in (0, 1).",
-    ("multiclass", "sigmoid"): "separate sigmoids do not sum to 1 (that suits multi-label tasks, where "
-                               "several classes can be true at once).",
-    ("regression", "relu"): "ReLU cannot output a negative number, and many targets can be negative.",
-    ("regression", "tanh"): "tanh squeezes every prediction into (-1, 1).",
-    ("regression", "sigmoid"): "the sigmoid squeezes every prediction into (0, 1).",
+    ("tags", "softmax"): "softmax makes the tags compete: their probabilities sum to 1, so a photo of a dog on a "
+                         "beach could not score high on both. Each tag is a yes/no question of its own.",
+    ("tags", "tanh"): "tanh gives values in (-1, 1), not a probability in (0, 1).",
+    ("tags", "relu"): "ReLU's output has no upper limit, so it is not a probability.",
+    ("tags", "identity"): "the identity can output any number, not a probability in (0, 1).",
+    ("steering", "sigmoid"): "the sigmoid's range is (0, 1): the car could never steer left (a negative command).",
+    ("steering", "relu"): "ReLU cannot output a negative number: the car could never steer left.",
+    ("steering", "identity"): "the identity can output commands beyond full left and full right; one function "
+                              "has exactly the range (-1, 1).",
+    ("steering", "softmax"): "softmax over a single output is always 1.",
+    ("delay", "relu"): "ReLU cannot output a negative number, and an early train has a negative delay.",
+    ("delay", "tanh"): "tanh squeezes every prediction into (-1, 1): no train could be more than a minute late.",
+    ("delay", "sigmoid"): "the sigmoid squeezes every prediction into (0, 1): never early, never a minute late.",
+    ("delay", "softmax"): "softmax over a single output is always 1.",
 }
 
 
-@exercise("Binary -> one probability; several classes -> probabilities that sum to 1; "
-          "regression -> any real number.")
+@exercise("Ask what range each target lives in: a probability for each tag on its own, a number between -1 and "
+          "+1, any real number.")
 def ex02_output_activation(answer):
     if not isinstance(answer, dict):
-        raise _Wrong(f"expected a dict like {{'binary': ..., 'multiclass': ..., 'regression': ...}}, "
+        raise _Wrong(f"expected a dict like {{'tags': ..., 'steering': ..., 'delay': ...}}, "
                      f"got {type(answer).__name__}.")
+    missing = [task for task in S.ex02_output_activation.keys() if task not in answer]
+    if missing:
+        raise _Wrong(f"your dict has no key {', '.join(repr(t) for t in missing)}; answer for 'tags', 'steering' "
+                     "and 'delay'.")
     problems = []
     for task, want in S.ex02_output_activation.items():
-        got = str(answer.get(task, "")).strip().lower().replace("linear", "identity").replace("none", "identity")
-        if not want.matches(got):
-            problems.append(f"{task}: " + _OUTPUT_MISTAKES.get((task, got), "look again at what the output must be."))
+        got = str(answer[task]).strip().lower().replace("linear", "identity").replace("none", "identity")
+        if got not in _OUTPUT_CHOICES:
+            problems.append(f"{task}: {answer[task]!r} is not one of {', '.join(_OUTPUT_CHOICES)}.")
+        elif not want.matches(got):
+            problems.append(f"{task}: " + _OUTPUT_MISTAKES.get((task, got), "look again at the range this output "
+                                                                            "must cover."))
     if problems:
         raise _Wrong(" ".join(problems))
-    return "the output activation follows from the range the target lives in."
+    return ("the output activation follows from the range the target lives in. Several yes/no labels at once "
+            "are several sigmoids, trained with BCEWithLogitsLoss on all outputs together.")
 
 
 @exercise("Var(z) = fan_in * Var(w) * E[x^2]. A ReLU zeroes the negative half of a zero-mean input: what is "

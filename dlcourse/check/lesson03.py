@@ -33,7 +33,7 @@ def ex03_mse(answer):
           "true class's probability.")
 def ex03_cross_entropy(answer):
     value = _number(answer)
-    z = np.array([2.0, 1.0, 0.1])
+    z = np.array([0.5, 2.0, -1.0])
     p = np.exp(z) / np.exp(z).sum()
     _name_mistake(value, [
         (p[0], "that is the probability of the true class; the loss is -log of it."),
@@ -41,11 +41,12 @@ def ex03_cross_entropy(answer):
         (-np.log10(p[0]), "use the natural logarithm (np.log), not log base 10."),
         (1 - p[0], "that is 1 - p; cross-entropy is -log p."),
         (-np.log(z[0] / z.sum()), "you normalised the raw logits; softmax exponentiates them first."),
-        (-np.log(p[1]), "that is the loss for class 1; the true class is class 0."),
+        (-np.log(p[1]), "that is the loss for class 1, the model's top pick; the true class is class 0."),
         (-np.log(p[2]), "that is the loss for class 2; the true class is class 0."),
     ])
     _close(value, S.ex03_cross_entropy, "loss", rtol=1e-3)
-    return "right: the model gives the true class about two chances in three, so the loss is well above 0."
+    return ("right: the model bets on class 1 and gives the true class less than one chance in five, so the loss "
+            "is well above the 0 of a confident, correct answer.")
 
 
 @exercise("torch's rule: buf = grad on the first step, else momentum * buf + grad; then w - lr * buf.")
