@@ -69,9 +69,11 @@ class GradcheckResult:
 
     def __repr__(self):
         verdict = "passed" if self.passed else "FAILED"
-        worst = [k for k, e in self.errors.items() if e >= self.tol]
-        detail = f" (worst: {', '.join(worst)})" if worst else ""
-        return f"gradcheck vs {self.against} {verdict}: {len(self.errors)} gradients, all rel. errors < {self.tol:g}" \
+        failing = [k for k, e in self.errors.items() if e >= self.tol]  # in checking order, not ranked
+        detail = f" (failing: {', '.join(failing)})" if failing else ""
+        n_grads = sum(k != "output" for k in self.errors)  # compare_with_torch also compares the forward output
+        what = f"output and {n_grads} gradients" if "output" in self.errors else f"{n_grads} gradients"
+        return f"gradcheck vs {self.against} {verdict}: {what}, all rel. errors < {self.tol:g}" \
             if self.passed else f"gradcheck vs {self.against} {verdict}: max rel. error {self.max_error:.1e}{detail}"
 
 

@@ -1,4 +1,6 @@
 """Classification metrics beyond accuracy, in NumPy (inputs: arrays or torch tensors)."""
+import math
+
 import numpy as np
 
 
@@ -66,3 +68,23 @@ def roc_curve(y_true, scores):
 def auc(fpr, tpr):
     """Area under a curve by the trapezoidal rule (e.g. the ROC curve: 0.5 chance, 1.0 perfect)."""
     return float(np.trapezoid(tpr, fpr))
+
+
+def mcnemar(correct_a, correct_b):
+    """Paired comparison of two classifiers on the same test set (exact McNemar test).
+
+    ``correct_a``, ``correct_b``: booleans (N,), whether each model got each example right.
+    Only the discordant examples count: ``only_a`` right for A alone, ``only_b`` for B alone.
+    If the models were equally good, each discordant example would be a fair coin flip, so the
+    two-sided p-value is the binomial probability of a split at least this uneven.
+    Returns ``(only_a, only_b, p_value)``.
+    """
+    a, b = _np(correct_a).reshape(-1), _np(correct_b).reshape(-1)
+    if a.shape != b.shape:
+        raise ValueError(f"mcnemar: correct_a has {a.size} entries but correct_b has {b.size}")
+    if a.dtype != bool or b.dtype != bool:
+        raise TypeError(f"mcnemar: expected boolean arrays (right or wrong per example), got {a.dtype} and {b.dtype}")
+    only_a, only_b = int(np.sum(a & ~b)), int(np.sum(b & ~a))
+    n, k = only_a + only_b, min(only_a, only_b)
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n  # P(X <= k), X ~ Binomial(n, 1/2)
+    return only_a, only_b, min(1.0, 2 * tail)

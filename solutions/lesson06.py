@@ -12,11 +12,15 @@ def ex06_max_pool(img):
 
 
 def ex06_max_pool_backward(x, grad_out):
-    """Gradient of 2x2 max pooling (stride 2): x (N, C, H, W), grad_out (N, C, H/2, W/2) -> (N, C, H, W)."""
-    up = lambda a: a.repeat(2, axis=2).repeat(2, axis=3)
+    """Gradient of 2x2 max pooling (stride 2): x (N, C, H, W), grad_out (N, C, H/2, W/2) -> (N, C, H, W).
+
+    Each block's gradient goes to its first maximum in row-major order (a tie sends it to one input only).
+    """
     n, c, h, w = x.shape
-    block_max = x.reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
-    return up(grad_out) * (x == up(block_max))  # ties (rare with real data) would all get the gradient
+    blocks = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
+    winner = blocks.argmax(axis=-1)[..., None] == np.arange(4)  # argmax returns the first maximum
+    grad = (grad_out[..., None] * winner).reshape(n, c, h // 2, w // 2, 2, 2)
+    return grad.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h, w)
 
 
 def ex06_budget_cnn():

@@ -87,6 +87,11 @@ def test_top_patches_finds_the_unit_and_its_input_window():
 def test_lesson_06_feedback_names_the_likely_mistake():
     up = lambda g: g.repeat(2, axis=2).repeat(2, axis=3)
     mask_only = lambda x, g: (solutions.ex06_max_pool_backward(x, g) != 0).astype(float)
+
+    def every_tied_max(x, g):  # right without ties; at a tie it sends the gradient to all tied inputs
+        n, c, h, w = x.shape
+        return up(g) * (x == up(x.reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))))
+
     cases = [
         (check.ex06_output_size, 18, "dilation"), (check.ex06_output_size, 14, "padding"),
         (check.ex06_output_size, 15, "+ 1"), (check.ex06_output_size, 17, "rounded up"),
@@ -99,6 +104,7 @@ def test_lesson_06_feedback_names_the_likely_mistake():
         (check.ex06_max_pool_backward, lambda x, g: up(g) / 4, "average pooling"),
         (check.ex06_max_pool_backward, mask_only, "did not multiply"),
         (check.ex06_max_pool_backward, lambda x, g: g, "shape"),
+        (check.ex06_max_pool_backward, every_tied_max, "every tied input"),
     ]
     for fn, answer, words in cases:
         fb = fn(answer)
@@ -118,3 +124,20 @@ def test_budget_check_reports_which_constraint_failed():
     state = torch.random.get_rng_state()
     assert check.ex06_budget_cnn(solutions.ex06_budget_cnn)  # trains for real: 10 epochs, seeded
     assert torch.equal(state, torch.random.get_rng_state())  # the learner's random stream is untouched
+
+
+def test_mcnemar_counts_discordant_pairs_and_gives_the_exact_binomial_p_value():
+    from scipy.stats import binomtest
+    a = np.array([True] * 5 + [False] * 2 + [True] * 10 + [False] * 3)
+    b = np.array([False] * 5 + [True] * 2 + [True] * 10 + [False] * 3)
+    only_a, only_b, p = dl.metrics.mcnemar(a, b)
+    assert (only_a, only_b) == (5, 2) and p == pytest.approx(binomtest(5, 7, 0.5).pvalue, rel=1e-12)
+    assert dl.metrics.mcnemar(b, a)[:2] == (2, 5) and dl.metrics.mcnemar(b, a)[2] == pytest.approx(p)
+    assert dl.metrics.mcnemar(a, a) == (0, 0, 1.0)  # identical predictions: no evidence either way
+    lopsided = dl.metrics.mcnemar(np.ones(10, bool), np.zeros(10, bool))
+    assert lopsided[:2] == (10, 0) and lopsided[2] == pytest.approx(2 / 2 ** 10)
+    assert dl.metrics.mcnemar(torch.tensor(a), torch.tensor(b))[:2] == (5, 2)
+    with pytest.raises(ValueError, match="20 entries but correct_b has 3"):
+        dl.metrics.mcnemar(a, b[:3])
+    with pytest.raises(TypeError, match="boolean"):
+        dl.metrics.mcnemar(a.astype(int), b)

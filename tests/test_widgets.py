@@ -287,6 +287,19 @@ def test_convolution_explorer_custom_kernel_and_pooling():
     np.testing.assert_allclose(w.pooled, fm.reshape(7, 2, 7, 2).mean(axis=(1, 3)))
 
 
+def test_convolution_explorer_uses_the_course_colours_with_zero_at_white():
+    from dlcourse.viz.network import EDGE_CMAP
+    w = widgets.ConvolutionExplorer(kernel="vertical edges (Sobel)")
+    for im in (w._out_img, w._pool_img):
+        lo, hi = im.get_clim()
+        assert im.get_cmap().name == EDGE_CMAP.name and lo == -hi == -np.abs(w.feature_map).max()
+    positive = w._out_img.to_rgba(np.array([[np.abs(w.feature_map).max()]]))[0, 0]
+    assert positive[0] > positive[2]  # orange (more red than blue) for positive values, as the lessons say
+    assert "orange" in w._colorbar.ax.get_ylabel() and "purple" in w._colorbar.ax.get_ylabel()
+    w.kernel.value = "blur"  # a new scale moves the colour bar with the maps
+    assert w._colorbar.mappable.get_clim() == w._out_img.get_clim() == (-np.abs(w.feature_map).max(), np.abs(w.feature_map).max())
+
+
 def test_feature_map_viewer_shows_each_conv_layer():
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),

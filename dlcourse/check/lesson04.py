@@ -82,8 +82,9 @@ def _stepper_numbers():
     return float(w.delta[w.L][0, 0]), float(w.linears[-1].weight.data[0, 1]), float(hidden), float(w.a[w.L][0, 0])
 
 
-@exercise("δ at the output is ŷ - y. The edge's gradient is δ times the activation at the edge's start (read "
-          "its sign!), and SGD subtracts lr times the gradient.")
+@exercise("For a mean loss over N examples, δ at the output is (ŷ - y)/N; the stepper has one example. "
+          "The edge's gradient is δ times the activation at the edge's start (read its sign!), and SGD "
+          "subtracts lr times the gradient.")
 def ex04_predict_update(answer):
     if not isinstance(answer, dict) or set(answer) != {"delta", "w_after"}:
         raise _Wrong("expected a dict with keys 'delta' and 'w_after'.")
@@ -96,7 +97,8 @@ def ex04_predict_update(answer):
     if abs(delta + want_delta) < tol:
         raise _Wrong("your δ has the wrong sign: you used y - ŷ. δ = dL/dz = ŷ - y.")
     if abs(delta - want_delta) >= tol:
-        raise _Wrong(f"your δ is {delta:.3g}; δ at a sigmoid output with cross-entropy is ŷ - y.")
+        raise _Wrong(f"your δ is {delta:.3g}; δ at a sigmoid output with cross-entropy is (ŷ - y)/N, "
+                     "and here N = 1.")
     if abs(w_after - w_before) < tol:
         raise _Wrong("the weight did not change in your prediction: its gradient δ·a is not zero.")
     if abs(w_after - (w_before + want_delta * a)) < tol:

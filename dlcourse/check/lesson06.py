@@ -64,12 +64,15 @@ def _pool_backward_reference(x, grad_out):
     return pool.backward(grad_out)
 
 
-@exercise("Repeat grad_out twice along H and W (np.repeat), then keep it only where x equals the "
-          "repeated block maximum: the gradient flows to the arg-max of each block, nowhere else.")
+@exercise("Which of a block's four inputs changed its output? Only that one receives the output's gradient. "
+          "np.argmax over the four values of a block returns the first maximum, as the tie rule asks.")
 def ex06_max_pool_backward(answer):
     rng = np.random.default_rng(16)
-    for shape in [(2, 3, 4, 6), (1, 2, 8, 4)]:  # fresh inputs, not the ones in the notebook
-        x = rng.standard_normal(shape)
+    # fresh inputs, not the ones in the notebook; the last one has gone through a ReLU, so whole blocks are 0
+    inputs = [rng.standard_normal(shape) for shape in [(2, 3, 4, 6), (1, 2, 8, 4)]]
+    inputs.append(np.maximum(rng.standard_normal((2, 2, 6, 6)) - 0.5, 0.0))
+    for x in inputs:
+        shape = x.shape
         g = rng.standard_normal((*shape[:2], shape[2] // 2, shape[3] // 2))
         got = _array(_call(answer, x, g), shape, "gradient")
         up = g.repeat(2, axis=2).repeat(2, axis=3)
@@ -81,6 +84,11 @@ def ex06_max_pool_backward(answer):
         want = _pool_backward_reference(x, g)
         if np.allclose(got, (want != 0).astype(float)):
             raise _Wrong("you marked the maxima with 1 but did not multiply by grad_out (chain rule).")
+        block_max = x.reshape(*shape[:2], shape[2] // 2, 2, shape[3] // 2, 2).max(axis=(3, 5))
+        if not np.allclose(got, want) and np.allclose(got, up * (x == block_max.repeat(2, axis=2).repeat(2, axis=3))):
+            raise _Wrong("right where a block has one maximum, but where several inputs tie (here whole blocks "
+                         "are 0 after a ReLU) you sent the gradient to every tied input: send it only to the "
+                         "first maximum in row-major order.")
         _same_array(got, want, "gradient")
     return "matches dl.nn.MaxPool2d.backward: each block's gradient goes to its maximum, the other three get 0."
 
@@ -115,8 +123,9 @@ def _train_on_digits(model, epochs, lr, batch_size, seed):
             return float((model(Xv).argmax(1) == yv).float().mean())
 
 
-@exercise("Convolutions share weights, so they are cheap; the Flatten → Linear layer is where parameters "
-          "pile up. Try two small conv blocks (8 channels each) with batch norm, two max-pools, then one Linear.")
+@exercise("Count each layer's parameters before training: a Conv2d costs in × out × k × k + out whatever the "
+          "image size, but the Linear after Flatten costs (channels × height × width) × 10 + 10. Where does "
+          "the CNN above spend most of its 13,754?")
 def ex06_budget_cnn(answer):
     import torch
     b = BUDGET

@@ -6,6 +6,7 @@ from matplotlib.patches import Rectangle
 from .. import data, nn
 from ..nn.conv import output_size
 from ..viz.figures import new_figure
+from ..viz.network import EDGE_CMAP, EDGE_COLOUR_NAMES  # the course's signed colours: orange > 0 > purple
 from .base import CourseWidget, control
 
 KERNELS = {
@@ -49,16 +50,21 @@ class ConvolutionExplorer(CourseWidget):
                                description="2×2 pool")
         self.position = W.IntSlider(value=0, min=0, max=0, description="window")
         fig = new_figure(10.0, 3.5)
-        self.ax_in, self.ax_out, self.ax_pool = fig.subplots(1, 3)
+        self.ax_in, self.ax_out, self.ax_pool, cax = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 0.05]})
         self._in_img = self.ax_in.imshow(np.zeros((16, 16)), cmap="gray_r")
-        self._out_img = self.ax_out.imshow(np.zeros((14, 14)), cmap="PuOr")
-        self._pool_img = self.ax_pool.imshow(np.zeros((7, 7)), cmap="PuOr")
+        self._out_img = self.ax_out.imshow(np.zeros((14, 14)), cmap=EDGE_CMAP)
+        self._pool_img = self.ax_pool.imshow(np.zeros((7, 7)), cmap=EDGE_CMAP)
+        self._lim = None
         self._window = Rectangle((0, 0), 3, 3, fill=False, ec="#D55E00", lw=2)
         self._cell = Rectangle((0, 0), 1, 1, fill=False, ec="#D55E00", lw=2)
         self.ax_in.add_patch(self._window)
         self.ax_out.add_patch(self._cell)
         for ax in (self.ax_in, self.ax_out, self.ax_pool):
             ax.grid(False)
+        # one colour bar for both maps: they share symmetric limits, so white is always 0
+        self._colorbar = fig.colorbar(self._pool_img, cax=cax)
+        self._colorbar.set_label(f"value ({EDGE_COLOUR_NAMES['negative']} < 0 < {EDGE_COLOUR_NAMES['positive']})",
+                                 fontsize=8)
         fig.tight_layout()
         grid = W.GridBox(self.custom, layout=W.Layout(grid_template_columns="repeat(3, 60px)"))
         controls = [W.HBox([W.VBox([self.picture, self.digit, self.kernel]), W.VBox([self.stride, self.padding, self.dilation]),
@@ -104,6 +110,9 @@ class ConvolutionExplorer(CourseWidget):
         self._pool_img.set_data(self.pooled)
         self._pool_img.set_clim(-lim, lim)
         self._pool_img.set_extent((-0.5, self.pooled.shape[1] - 0.5, self.pooled.shape[0] - 0.5, -0.5))
+        if lim != self._lim:  # new colour scale: the colour bar's ticks are in the static layer
+            self._lim = lim
+            self.invalidate()
         key = (h + 2 * p, ho, self.pooled.shape)
         if key != self._shape_key:  # new sizes: new limits and titles (static layer)
             self._shape_key = key
