@@ -79,3 +79,28 @@ def test_tabular_net_errors_name_what_was_expected():
         dl.models.TabularNet(-1, [3])
     with pytest.raises(ValueError, match="n_samples"):
         dl.data.make_credit(10)
+
+
+def test_generated_tables_carry_the_true_probability_of_each_row():
+    churn = dl.data.make_churn(standardize=False)
+    tenure, charges, calls, monthly, late, app, age = churn.X_test.T   # the rule of make_churn, from raw rows
+    logit = (-1.2 + 1.6 * monthly - 0.05 * tenure + 0.45 * calls + 0.6 * late + 0.02 * (charges - 65) - 0.8 * app
+             + 0.9 * monthly * (calls >= 3) + 0.015 * np.abs(age - 45) * monthly)
+    np.testing.assert_allclose(churn.true_probability["test"], 1 / (1 + np.exp(-logit)), rtol=1e-12)
+    credit = dl.data.make_credit()
+    for s in (churn, credit, dl.data.one_hot(credit)):
+        for part in ("train", "val", "test"):
+            p, y = s.true_probability[part], getattr(s, "y_" + part)
+            assert p.shape == y.shape and np.all((p > 0) & (p < 1))
+            assert abs(p.mean() - y.mean()) < 0.05  # labels were drawn with these probabilities
+        # the true probabilities rank far better than chance, yet far from perfectly: the labels are noisy
+        assert 0.7 < dl.metrics.auc(*dl.metrics.roc_curve(s.y_test, s.true_probability["test"])[:2]) < 0.9
+    assert dl.data.load_diabetes().true_probability is None  # real data: nobody knows it
+
+
+def test_split_rejects_a_true_probability_of_the_wrong_length():
+    X, y = np.arange(40.0)[:, None], np.arange(40) % 2
+    with pytest.raises(ValueError, match=r"true_probability must have shape \(40,\).*got \(39,\)"):
+        dl.data.split(X, y, true_probability=np.full(39, 0.5))
+    s = dl.data.split(X, y, standardize=False, true_probability=X[:, 0] / 100)  # rows keep their own probability
+    np.testing.assert_array_equal(s.true_probability["val"], s.X_val[:, 0] / 100)

@@ -15,7 +15,8 @@ def _matches(got, want):
     return got.shape == np.shape(want) and np.allclose(got, want, rtol=1e-6, atol=1e-9)
 
 
-@exercise("Compute mean and std on X_train only (axis=0), then apply the same numbers to both arrays.")
+@exercise("Compute mean and std (X_train.std(axis=0), dividing by N) on X_train only, per feature, "
+          "then apply the same numbers to both arrays.")
 def ex05_standardize(answer):
     rng = np.random.default_rng(3)
     X_train, X_other = rng.normal(5, 3, (40, 4)), rng.normal(6, 2, (10, 4))
@@ -74,7 +75,7 @@ def ex05_loss_for_task(answer):
     return "the loss follows the kind of target: yes/no, one of many classes, or a number."
 
 
-@exercise("Forward computed y = x * keep / (1 - p); y is linear in x, so dL/dx = dL/dy times the same factor.")
+@exercise("Each output depends only on its own input: what is dy/dx for a unit that was kept, and for one that was dropped?")
 def ex05_dropout_backward(answer):
     p = 0.3
     rng = np.random.default_rng(11)
@@ -100,9 +101,9 @@ def ex05_dropout_backward(answer):
     return "matches dlcourse.nn.Dropout.backward on fresh inputs."
 
 
-@exercise("Write x_hat = (x - mean) / sqrt(var + eps) with the biased variance. dx has three parts: "
-          "g / std, minus the mean of g (through the batch mean), minus x_hat times mean(g * x_hat) "
-          "(through the variance), where g = grad_out * gamma.")
+@exercise("Write x_hat = (x - mean) / sqrt(var + eps) with the biased variance (divide by N). For dx, sum the "
+          "lesson's d x_hat_i / d x_k times g_i = grad_out_i * gamma over the batch rows i: each of its three "
+          "terms gives one part of dx, and all three share the factor 1 / sqrt(var + eps).")
 def ex05_batchnorm(answer):
     rng = np.random.default_rng(12)
     n, c, eps = 8, 3, 1e-5

@@ -23,6 +23,7 @@ class Split:
     mean: np.ndarray = None
     std: np.ndarray = None
     categories: dict = field(default_factory=dict)  # categorical column -> its levels; codes 0..k-1, last columns of X
+    true_probability: dict = None  # generated tables only: {"train"|"val"|"test": the rule's P(y=1) per row, (n,)}
 
     def __repr__(self):
         cats = f" ({len(self.categories)} categorical)" if self.categories else ""
@@ -62,25 +63,39 @@ class Split:
 
 
 def split(X, y, val_size=0.15, test_size=0.2, stratify=True, standardize=True, seed=0,
-          feature_names=(), target_names=(), categories=None):
+          feature_names=(), target_names=(), categories=None, true_probability=None):
     """Shuffle and split into train / val / test (stratified by class when ``stratify``).
 
     Standardisation uses the training part's mean and std only, so no information from the
     validation or test data leaks into training. ``categories`` ({name: levels}) marks the last
     ``len(categories)`` columns as integer category codes: they are kept as they are, never scaled.
+    ``true_probability`` (n,), for generated data: the rule's P(y=1) per row; it follows its rows into
+    ``.true_probability["train"]``, ``["val"]`` and ``["test"]``.
     """
     from sklearn.model_selection import train_test_split
 
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"split: X has {len(X)} rows but y has {len(y)}")
+    if true_probability is not None:
+        true_probability = np.asarray(true_probability, dtype=np.float64)
+        if true_probability.shape != (len(y),):
+            raise ValueError(f"split: true_probability must have shape ({len(y)},), one per row; "
+                             f"got {true_probability.shape}")
     if not (0 < test_size < 1 and 0 <= val_size < 1 and val_size + test_size < 1):
         raise ValueError(f"split: need 0 < test_size, 0 <= val_size and val_size + test_size < 1; "
                          f"got val_size={val_size}, test_size={test_size}")
     strat = y if stratify else None
-    X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=test_size, stratify=strat, random_state=seed)
-    X_train, X_val, y_train, y_val = (X_rest, X_rest[:0], y_rest, y_rest[:0]) if val_size == 0 else train_test_split(
-        X_rest, y_rest, test_size=val_size / (1 - test_size), stratify=y_rest if stratify else None, random_state=seed)
+    rows = np.arange(len(y))  # row numbers travel with the rows (the shuffle depends only on y and seed)
+    X_rest, X_test, y_rest, y_test, r_rest, r_test = train_test_split(X, y, rows, test_size=test_size, stratify=strat,
+                                                                      random_state=seed)
+    X_train, X_val, y_train, y_val, r_train, r_val = (
+        (X_rest, X_rest[:0], y_rest, y_rest[:0], r_rest, r_rest[:0]) if val_size == 0 else train_test_split(
+            X_rest, y_rest, r_rest, test_size=val_size / (1 - test_size), stratify=y_rest if stratify else None,
+            random_state=seed))
+    if true_probability is not None:
+        true_probability = {"train": true_probability[r_train], "val": true_probability[r_val],
+                            "test": true_probability[r_test]}
     categories = dict(categories or {})
     n_cat = len(categories)
     if n_cat and (X.ndim != 2 or X.shape[1] <= n_cat):
@@ -98,7 +113,7 @@ def split(X, y, val_size=0.15, test_size=0.2, stratify=True, standardize=True, s
             mean[-n_cat:], std[-n_cat:] = 0.0, 1.0
         X_train, X_val, X_test = ((A - mean) / std for A in (X_train, X_val, X_test))
     return Split(X_train, y_train, X_val, y_val, X_test, y_test, list(feature_names), list(target_names), mean, std,
-                 categories)
+                 categories, true_probability)
 
 
 def one_hot(data):
@@ -123,7 +138,7 @@ def one_hot(data):
     mean = None if data.mean is None else np.r_[data.mean[:k], np.zeros(n_new)]
     std = None if data.std is None else np.r_[data.std[:k], np.ones(n_new)]
     return Split(encode(data.X_train), data.y_train, encode(data.X_val), data.y_val, encode(data.X_test),
-                 data.y_test, names, list(data.target_names), mean, std)
+                 data.y_test, names, list(data.target_names), mean, std, true_probability=data.true_probability)
 
 
 def load_breast_cancer(seed=0, **kwargs):
@@ -175,6 +190,7 @@ def make_churn(n_samples=2000, seed=0, **kwargs):
     Churn grows with monthly contracts, support calls, late payments and high charges, and
     falls with tenure and app use, through a non-linear rule plus noise, so a model has
     something real (but not trivial) to find.
+    ``.true_probability`` holds the rule's own P(churn) for every row: the best any model can do.
     """
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 20:
         raise ValueError(f"make_churn: n_samples must be an integer >= 20, got {n_samples!r}")
@@ -188,9 +204,11 @@ def make_churn(n_samples=2000, seed=0, **kwargs):
     age = rng.normal(45, 14, n_samples).clip(18, 90)
     logit = (-1.2 + 1.6 * monthly - 0.05 * tenure + 0.45 * calls + 0.6 * late + 0.02 * (charges - 65)
              - 0.8 * app + 0.9 * (monthly & (calls >= 3)) + 0.015 * np.abs(age - 45) * monthly)
-    y = (rng.random(n_samples) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    prob = 1 / (1 + np.exp(-logit))
+    y = (rng.random(n_samples) < prob).astype(np.int64)
     X = np.c_[tenure, charges, calls, monthly, late, app, age]
-    return split(X, y, seed=seed, feature_names=CHURN_FEATURES, target_names=["stays", "churns"], **kwargs)
+    return split(X, y, seed=seed, feature_names=CHURN_FEATURES, target_names=["stays", "churns"],
+                 true_probability=prob, **kwargs)
 
 
 CREDIT_NUMERIC = ["age", "income_k", "loan_amount_k", "duration_months", "existing_loans", "years_at_address"]
@@ -210,6 +228,7 @@ def make_credit(n_samples=3000, seed=0, **kwargs):
     on each category in no particular order (holiday loans are riskier than car loans); unemployed
     borrowers with large loans are riskier still. Numeric columns are standardised on the
     training part; category codes are left as they are.
+    ``.true_probability`` holds the rule's own P(default) for every row.
     """
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 50:
         raise ValueError(f"make_credit: n_samples must be an integer >= 50, got {n_samples!r}")
@@ -230,7 +249,8 @@ def make_credit(n_samples=3000, seed=0, **kwargs):
              + np.array([-0.5, -0.3, 0.3, 0.2])[housing]
              + np.array([-0.4, 0.1, 0.3, 0.6, 0.9, -0.1, 0.4])[purpose]
              + 1.5 * (employment == 3) * (burden > 0.5))
-    y = (rng.random(n_samples) < 1 / (1 + np.exp(-logit))).astype(np.int64)
+    prob = 1 / (1 + np.exp(-logit))
+    y = (rng.random(n_samples) < prob).astype(np.int64)
     X = np.c_[age.round(), income.round(1), amount.round(1), duration, loans, address, employment, housing, purpose]
     return split(X, y, seed=seed, feature_names=CREDIT_NUMERIC + list(CREDIT_CATEGORIES),
-                 target_names=["repays", "defaults"], categories=CREDIT_CATEGORIES, **kwargs)
+                 target_names=["repays", "defaults"], categories=CREDIT_CATEGORIES, true_probability=prob, **kwargs)
