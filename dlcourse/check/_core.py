@@ -123,6 +123,22 @@ def _same_array(got, want, what="result"):
                      f"{got[worst]:.6g} instead of {want[worst]:.6g}).")
 
 
+def _matches(got, wrong, rtol=1e-6):
+    """True when ``got`` equals a known wrong answer (number or array); anything unusable does not match."""
+    try:
+        got = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(wrong) and bool(np.allclose(got, wrong, rtol=rtol, atol=1e-9))
+
+
+def _name_mistake(got, mistakes, rtol=1e-3):
+    """Raise the message of the first known wrong answer that ``got`` matches."""
+    for wrong, message in mistakes:
+        if _matches(got, wrong, rtol):
+            raise _Wrong(message)
+
+
 def _same_shape(answer, want):
     try:
         got = tuple(int(v) for v in answer)

@@ -3,14 +3,7 @@
 import numpy as np
 
 from ._key import S
-from ._core import exercise, _Wrong, _array, _call, _close, _number, _same_array
-
-
-def _name_mistake(got, mistakes, rtol=1e-3):
-    """Raise the message of the first known wrong answer that ``got`` matches (numbers or arrays)."""
-    for wrong, message in mistakes:
-        if np.shape(wrong) == np.shape(got) and np.allclose(got, wrong, rtol=rtol, atol=1e-9):
-            raise _Wrong(message)
+from ._core import exercise, _Wrong, _array, _call, _close, _name_mistake, _number, _same_array
 
 
 @exercise("Square each prediction's error, then average over the predictions.")

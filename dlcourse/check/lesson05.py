@@ -3,16 +3,7 @@ import numpy as np
 
 from .. import nn
 from ._key import S
-from ._core import exercise, _Wrong, _call, _close, _number, _same_array
-
-
-def _matches(got, want):
-    """True when ``got`` equals a known wrong answer ``want`` (anything unusable simply does not match)."""
-    try:
-        got = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return got.shape == np.shape(want) and np.allclose(got, want, rtol=1e-6, atol=1e-9)
+from ._core import exercise, _Wrong, _call, _close, _matches, _number, _same_array
 
 
 @exercise("Compute mean and std (X_train.std(axis=0), dividing by N) on X_train only, per feature, "
