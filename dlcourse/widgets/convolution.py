@@ -54,7 +54,6 @@ class ConvolutionExplorer(CourseWidget):
         self._in_img = self.ax_in.imshow(np.zeros((16, 16)), cmap="gray_r")
         self._out_img = self.ax_out.imshow(np.zeros((14, 14)), cmap=EDGE_CMAP)
         self._pool_img = self.ax_pool.imshow(np.zeros((7, 7)), cmap=EDGE_CMAP)
-        self._lim = None
         self._window = Rectangle((0, 0), 3, 3, fill=False, ec="#D55E00", lw=2)
         self._cell = Rectangle((0, 0), 1, 1, fill=False, ec="#D55E00", lw=2)
         self.ax_in.add_patch(self._window)
@@ -71,7 +70,8 @@ class ConvolutionExplorer(CourseWidget):
                             W.VBox([W.Label("custom kernel"), grid])]),
                     W.HBox([self.position, self.pooling])]
         super().__init__(controls, fig)
-        self.animate(self._in_img, self._window, self._out_img, self._cell, self._pool_img)
+        # the colour bar follows each new scale; redrawing its small axes beats re-rendering the figure
+        self.animate(self._in_img, self._window, self._out_img, self._cell, self._pool_img, self._colorbar.ax)
         self._shape_key = None
         for c in (self.picture, self.digit, self.kernel, self.stride, self.padding, self.dilation, self.pooling,
                   self.position, *self.custom):
@@ -110,9 +110,6 @@ class ConvolutionExplorer(CourseWidget):
         self._pool_img.set_data(self.pooled)
         self._pool_img.set_clim(-lim, lim)
         self._pool_img.set_extent((-0.5, self.pooled.shape[1] - 0.5, self.pooled.shape[0] - 0.5, -0.5))
-        if lim != self._lim:  # new colour scale: the colour bar's ticks are in the static layer
-            self._lim = lim
-            self.invalidate()
         key = (h + 2 * p, ho, self.pooled.shape)
         if key != self._shape_key:  # new sizes: new limits and titles (static layer)
             self._shape_key = key
