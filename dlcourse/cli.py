@@ -93,7 +93,10 @@ def lessons(lessons_dir=DEFAULT_DIR):
     if shadow is not None:
         raise SystemExit(f"{shadow} would be imported instead of the course package by every lesson in "
                          f"{lessons_dir}; choose another folder (--dir) or rename it")
-    copied = copy_lessons(lessons_dir)
+    try:
+        copied = copy_lessons(lessons_dir)
+    except OSError as e:  # a file in the way, no permission, no lessons shipped: a sentence, not a traceback
+        raise SystemExit(f"dlcourse: cannot set up the lessons in {lessons_dir}: {e}") from None
     if copied:
         print(f"Copied {len(copied)} lesson(s) into {lessons_dir}: your own copies, edit freely.", flush=True)
     else:

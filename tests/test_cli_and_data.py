@@ -171,3 +171,11 @@ def test_doctor_and_lab_detect_a_folder_that_shadows_the_package(tmp_path, monke
     with pytest.raises(SystemExit, match="choose another folder"):
         cli.lessons(tmp_path)
     assert dl._env.shadowing_package(dl._env.PACKAGE.parent) is None  # the package's own folder is no shadow
+
+
+def test_lessons_folder_problems_end_in_a_sentence_not_a_traceback(tmp_path):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file where the folder should go")
+    out = subprocess.run([sys.executable, "-m", "dlcourse.cli", "lessons", "--dir", str(blocker)],
+                         capture_output=True, text=True)
+    assert out.returncode != 0 and "cannot set up the lessons" in out.stderr and "Traceback" not in out.stderr
