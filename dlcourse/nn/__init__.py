@@ -12,3 +12,6 @@ __all__ = ["functional", "init", "Module", "Parameter", "Sequential", "Linear",
            "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout", "BatchNorm1d", "BatchNorm2d",
            "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax",
            "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "fit", "accuracy"]
+from .conv import ConvTranspose2d  # noqa: E402
+from .resize import Unflatten, Upsample  # noqa: E402
+__all__ += ["ConvTranspose2d", "Upsample", "Unflatten"]

@@ -1,8 +1,9 @@
-"""2-D convolution and pooling, shaped like torch.nn (NCHW), vectorized with strided views.
+"""2-D convolution, transposed convolution and pooling, shaped like torch.nn (NCHW), vectorized with strided views.
 
 Forward builds every receptive field at once from a strided view of the padded input
 ("im2col") and does one matrix product. Backward scatters gradients back with one
 vectorized slice-add per kernel offset (kh * kw of them), never a loop over pixels or samples.
+A transposed convolution uses the same two steps the other way round.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -40,6 +41,19 @@ def _scatter(grad_windows, padded_shape, kernel, stride, dilation, out_hw):
             dxp[:, :, i * dh: i * dh + sh * (ho - 1) + 1: sh, j * dw: j * dw + sw * (wo - 1) + 1: sw] += \
                 grad_windows[:, :, :, :, i, j]
     return dxp
+
+
+def _im2col(xp, kernel, stride, dilation, out_hw):
+    """Rows (N Ho Wo, C kh kw): every receptive field of the padded input, one contiguous copy."""
+    win = _windows(xp, kernel, stride, dilation, out_hw)
+    return np.ascontiguousarray(win.transpose(0, 2, 3, 1, 4, 5)).reshape(xp.shape[0] * out_hw[0] * out_hw[1], -1)
+
+
+def _col2im(cols, padded_shape, kernel, stride, dilation, out_hw):
+    """Adjoint of _im2col: add rows (N Ho Wo, C kh kw) back onto a zero array of ``padded_shape``."""
+    n, c = padded_shape[:2]
+    grad_windows = cols.reshape(n, *out_hw, c, *kernel).transpose(0, 3, 1, 2, 4, 5)
+    return _scatter(grad_windows, padded_shape, kernel, stride, dilation, out_hw)
 
 
 def _check_input(x, who, channels=None):
@@ -85,10 +99,9 @@ class Conv2d(Module):
         out_hw = _out_hw("Conv2d", x, self.kernel_size, self.stride, self.padding, self.dilation)
         (ph, pw) = self.padding
         xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
-        win = _windows(xp, self.kernel_size, self.stride, self.dilation, out_hw)
         n = x.shape[0]
-        # (N, Ho, Wo, C, kh, kw) rows: one contiguous copy, then a single matrix product
-        cols = np.ascontiguousarray(win.transpose(0, 2, 3, 1, 4, 5)).reshape(n * out_hw[0] * out_hw[1], -1)
+        # one row per output pixel, then a single matrix product
+        cols = _im2col(xp, self.kernel_size, self.stride, self.dilation, out_hw)
         out = cols @ self.weight.data.reshape(self.out_channels, -1).T
         if self.bias is not None:
             out += self.bias.data
@@ -104,15 +117,97 @@ class Conv2d(Module):
         self.weight.grad += (g2.T @ cols).reshape(self.weight.shape)
         if self.bias is not None:
             self.bias.grad += g2.sum(axis=0)
-        dcols = (g2 @ self.weight.data.reshape(self.out_channels, -1)).reshape(
-            x_shape[0], *out_hw, self.in_channels, *self.kernel_size).transpose(0, 3, 1, 2, 4, 5)
-        dxp = _scatter(dcols, padded_shape, self.kernel_size, self.stride, self.dilation, out_hw)
+        dcols = g2 @ self.weight.data.reshape(self.out_channels, -1)
+        dxp = _col2im(dcols, padded_shape, self.kernel_size, self.stride, self.dilation, out_hw)
         (ph, pw) = self.padding
         return dxp[:, :, ph: ph + x_shape[2], pw: pw + x_shape[3]]
 
     def extra_repr(self):
         return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding}, dilation={self.dilation}, bias={self.bias is not None}")
+
+
+def transposed_output_size(size, kernel, stride=1, padding=0, output_padding=0, dilation=1):
+    """(size - 1) stride - 2 padding + dilation (kernel - 1) + output_padding + 1, torch's formula."""
+    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
+
+
+class ConvTranspose2d(Module):
+    """Transposed convolution (N, C_in, H, W) -> (N, C_out, Ho, Wo) with ``weight (C_in, C_out, kh, kw)``.
+
+    Each input pixel stamps its channel vector times the kernel onto the output, stride apart, and
+    overlapping stamps add up: exactly the gradient of a Conv2d with the same hyper-parameters with
+    respect to its input, which is how it is computed (and why backward is a plain convolution).
+    Ho = (H - 1) stride - 2 padding + dilation (kh - 1) + output_padding + 1 (same for W); padding
+    crops the border of the full output, output_padding adds rows/columns at the bottom/right.
+    Initialised like torch: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = C_out kh kw (torch reads the
+    fan from the weight's second axis, which here is C_out).
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+                 bias=True, dilation=1):
+        super().__init__()
+        who = "ConvTranspose2d"
+        self.in_channels = positive_int(in_channels, who, "in_channels")
+        self.out_channels = positive_int(out_channels, who, "out_channels")
+        self.kernel_size = _pair(kernel_size, who, "kernel_size")
+        self.stride = _pair(stride, who, "stride")
+        self.padding = _pair(padding, who, "padding", minimum=0)
+        self.output_padding = _pair(output_padding, who, "output_padding", minimum=0)
+        self.dilation = _pair(dilation, who, "dilation")
+        if any(op >= s and op >= d for op, s, d in zip(self.output_padding, self.stride, self.dilation)):
+            raise ValueError(f"{who}: output_padding {self.output_padding} must be smaller than either stride "
+                             f"{self.stride} or dilation {self.dilation} in each direction (torch's rule: a larger "
+                             "one would only add rows that no input pixel reaches)")
+        bound = 1.0 / np.sqrt(self.out_channels * self.kernel_size[0] * self.kernel_size[1])
+        self.weight = Parameter(np.random.uniform(-bound, bound, (self.in_channels, self.out_channels, *self.kernel_size)))
+        self.bias = Parameter(np.random.uniform(-bound, bound, self.out_channels)) if bias else None
+        self._cache = None
+
+    def _out_hw(self, x):
+        out = tuple(transposed_output_size(x.shape[2 + a], self.kernel_size[a], self.stride[a], self.padding[a],
+                                           self.output_padding[a], self.dilation[a]) for a in range(2))
+        if min(out) < 1:
+            raise ValueError(f"ConvTranspose2d: input of spatial size {tuple(x.shape[2:])} with kernel "
+                             f"{self.kernel_size}, stride {self.stride}, dilation {self.dilation} and output_padding "
+                             f"{self.output_padding} gives output size {out}: padding {self.padding} crops too much")
+        return out
+
+    def forward(self, x):
+        x = _check_input(x, "ConvTranspose2d", self.in_channels)
+        n, _, h, w = x.shape
+        out_hw = self._out_hw(x)
+        (ph, pw) = self.padding
+        rows = x.transpose(0, 2, 3, 1).reshape(-1, self.in_channels)  # (N H W, C_in)
+        # each input pixel's (C_out, kh, kw) stamp, added onto the padded output where a Conv2d would have read it
+        stamps = rows @ self.weight.data.reshape(self.in_channels, -1)
+        full = _col2im(stamps, (n, self.out_channels, out_hw[0] + 2 * ph, out_hw[1] + 2 * pw),
+                       self.kernel_size, self.stride, self.dilation, (h, w))
+        out = full[:, :, ph: ph + out_hw[0], pw: pw + out_hw[1]]
+        if self.bias is not None:
+            out = out + self.bias.data[:, None, None]
+        self._cache = (rows, x.shape, out_hw)
+        return out
+
+    def backward(self, grad_output):
+        require_forward(self._cache, "ConvTranspose2d")
+        rows, x_shape, out_hw = self._cache
+        g = as_float_array(grad_output, "ConvTranspose2d.backward", "grad_output")
+        check_grad_shape(g, (x_shape[0], self.out_channels, *out_hw), "ConvTranspose2d")
+        if self.bias is not None:
+            self.bias.grad += g.sum(axis=(0, 2, 3))
+        (ph, pw) = self.padding
+        gp = np.pad(g, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else g
+        # the window each input pixel stamped onto: a Conv2d forward over the output gradient
+        gcols = _im2col(gp, self.kernel_size, self.stride, self.dilation, x_shape[2:])  # (N H W, C_out kh kw)
+        self.weight.grad += (rows.T @ gcols).reshape(self.weight.shape)
+        dx = gcols @ self.weight.data.reshape(self.in_channels, -1).T
+        return dx.reshape(x_shape[0], *x_shape[2:], self.in_channels).transpose(0, 3, 1, 2)
+
+    def extra_repr(self):
+        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}, output_padding={self.output_padding}, dilation={self.dilation}, "
+                f"bias={self.bias is not None}")
 
 
 class _Pool2d(Module):
