@@ -53,28 +53,45 @@ def linear_relu_ratio(batch=256, n_in=512, n_out=512, repeats=20):
     return _median_ms(ours, repeats), _median_ms(theirs, repeats)
 
 
+def _fwd_bwd_times(module, torch_fn, x, repeats):
+    """NumPy ``module`` forward + backward on ``x`` vs ``torch_fn(x, weight, bias)`` with the same weights:
+    NumPy ms, torch float64 ms, torch float32 ms."""
+    import torch
+    g = np.random.default_rng(1).standard_normal(module(x).shape)
+
+    def ours():
+        module(x)
+        module.backward(g)
+
+    def torch_run(dtype):
+        xt = torch.tensor(x, dtype=dtype, requires_grad=True)
+        w = torch.tensor(module.weight.data, dtype=dtype, requires_grad=True)
+        b = torch.tensor(module.bias.data, dtype=dtype, requires_grad=True)
+        gt = torch.tensor(g, dtype=dtype)
+        return lambda: torch_fn(xt, w, b).backward(gt)
+
+    return (_median_ms(ours, repeats), _median_ms(torch_run(torch.float64), repeats),
+            _median_ms(torch_run(torch.float32), repeats))
+
+
 def conv2d_times(shape, out_channels, repeats=15):
     """Conv2d 3x3 (padding 1) forward + backward: NumPy ms, torch float64 ms, torch float32 ms."""
     import torch
     from . import nn
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal(shape)
-    conv = nn.Conv2d(shape[1], out_channels, 3, padding=1)
-    g = rng.standard_normal((shape[0], out_channels, *shape[2:]))
+    x = np.random.default_rng(0).standard_normal(shape)
+    return _fwd_bwd_times(nn.Conv2d(shape[1], out_channels, 3, padding=1),
+                          lambda xt, w, b: torch.nn.functional.conv2d(xt, w, b, padding=1), x, repeats)
 
-    def ours():
-        conv(x)
-        conv.backward(g)
 
-    def torch_run(dtype):
-        xt = torch.tensor(x, dtype=dtype, requires_grad=True)
-        w = torch.tensor(conv.weight.data, dtype=dtype, requires_grad=True)
-        b = torch.tensor(conv.bias.data, dtype=dtype, requires_grad=True)
-        gt = torch.tensor(g, dtype=dtype)
-        return lambda: torch.nn.functional.conv2d(xt, w, b, padding=1).backward(gt)
-
-    return (_median_ms(ours, repeats), _median_ms(torch_run(torch.float64), repeats),
-            _median_ms(torch_run(torch.float32), repeats))
+def conv_transpose2d_times(shape, out_channels, repeats=15):
+    """ConvTranspose2d kernel 4, stride 2, padding 1 (doubles H and W) forward + backward:
+    NumPy ms, torch float64 ms, torch float32 ms."""
+    import torch
+    from . import nn
+    x = np.random.default_rng(0).standard_normal(shape)
+    return _fwd_bwd_times(nn.ConvTranspose2d(shape[1], out_channels, 4, stride=2, padding=1),
+                          lambda xt, w, b: torch.nn.functional.conv_transpose2d(xt, w, b, stride=2, padding=1),
+                          x, repeats)
 
 
 def notebook_times(paths=None):
@@ -114,6 +131,11 @@ def main(repeats=5, notebooks=True):
     print(f"\n{'Conv2d 3x3, pad 1 (fwd+bwd)':<34}{'NumPy':>8}{'torch64':>9}{'ratio':>7}{'torch32':>9}{'ratio':>7}")
     for shape, c_out in (((64, 1, 28, 28), 8), ((64, 8, 14, 14), 16)):
         ours, t64, t32 = conv2d_times(shape, c_out)
+        label = f"{shape} -> {c_out} ch"
+        print(f"{label:<34}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
+    print(f"\n{'ConvTranspose2d 4x4, s 2, pad 1':<34}{'NumPy':>8}{'torch64':>9}{'ratio':>7}{'torch32':>9}{'ratio':>7}")
+    for shape, c_out in (((64, 16, 7, 7), 8), ((64, 8, 14, 14), 1)):
+        ours, t64, t32 = conv_transpose2d_times(shape, c_out)
         label = f"{shape} -> {c_out} ch"
         print(f"{label:<34}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
     print(f"\nimport dlcourse: {import_time_ms():.0f} ms")

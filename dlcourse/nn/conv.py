@@ -160,7 +160,8 @@ class ConvTranspose2d(Module):
                              f"{self.stride} or dilation {self.dilation} in each direction (torch's rule: a larger "
                              "one would only add rows that no input pixel reaches)")
         bound = 1.0 / np.sqrt(self.out_channels * self.kernel_size[0] * self.kernel_size[1])
-        self.weight = Parameter(np.random.uniform(-bound, bound, (self.in_channels, self.out_channels, *self.kernel_size)))
+        shape = (self.in_channels, self.out_channels, *self.kernel_size)
+        self.weight = Parameter(np.random.uniform(-bound, bound, shape))
         self.bias = Parameter(np.random.uniform(-bound, bound, self.out_channels)) if bias else None
         self._cache = None
 
