@@ -50,9 +50,13 @@ def _im2col(xp, kernel, stride, dilation, out_hw):
 
 
 def _col2im(cols, padded_shape, kernel, stride, dilation, out_hw):
-    """Adjoint of _im2col: add rows (N Ho Wo, C kh kw) back onto a zero array of ``padded_shape``."""
+    """Adjoint of _im2col: add window values (N, C kh kw, Ho Wo) back onto a zero array of ``padded_shape``.
+
+    Taking them in this layout (what a batched ``weight.T @ grad`` returns) keeps each kernel offset's
+    (Ho, Wo) block contiguous, so _scatter's slice-adds read memory in order (several times faster).
+    """
     n, c = padded_shape[:2]
-    grad_windows = cols.reshape(n, *out_hw, c, *kernel).transpose(0, 3, 1, 2, 4, 5)
+    grad_windows = cols.reshape(n, c, *kernel, *out_hw).transpose(0, 1, 4, 5, 2, 3)
     return _scatter(grad_windows, padded_shape, kernel, stride, dilation, out_hw)
 
 
@@ -117,7 +121,7 @@ class Conv2d(Module):
         self.weight.grad += (g2.T @ cols).reshape(self.weight.shape)
         if self.bias is not None:
             self.bias.grad += g2.sum(axis=0)
-        dcols = g2 @ self.weight.data.reshape(self.out_channels, -1)
+        dcols = np.matmul(self.weight.data.reshape(self.out_channels, -1).T, g.reshape(*g.shape[:2], -1))
         dxp = _col2im(dcols, padded_shape, self.kernel_size, self.stride, self.dilation, out_hw)
         (ph, pw) = self.padding
         return dxp[:, :, ph: ph + x_shape[2], pw: pw + x_shape[3]]
@@ -179,20 +183,21 @@ class ConvTranspose2d(Module):
         n, _, h, w = x.shape
         out_hw = self._out_hw(x)
         (ph, pw) = self.padding
-        rows = x.transpose(0, 2, 3, 1).reshape(-1, self.in_channels)  # (N H W, C_in)
-        # each input pixel's (C_out, kh, kw) stamp, added onto the padded output where a Conv2d would have read it
-        stamps = rows @ self.weight.data.reshape(self.in_channels, -1)
+        # each input pixel's (C_out, kh, kw) stamp, (N, C_out kh kw, H W), added onto the padded output
+        # where a Conv2d would have read its window
+        stamps = np.matmul(self.weight.data.reshape(self.in_channels, -1).T, x.reshape(n, self.in_channels, h * w))
         full = _col2im(stamps, (n, self.out_channels, out_hw[0] + 2 * ph, out_hw[1] + 2 * pw),
                        self.kernel_size, self.stride, self.dilation, (h, w))
         out = full[:, :, ph: ph + out_hw[0], pw: pw + out_hw[1]]
         if self.bias is not None:
             out = out + self.bias.data[:, None, None]
-        self._cache = (rows, x.shape, out_hw)
+        self._cache = (x, out_hw)
         return out
 
     def backward(self, grad_output):
         require_forward(self._cache, "ConvTranspose2d")
-        rows, x_shape, out_hw = self._cache
+        x, out_hw = self._cache
+        x_shape = x.shape
         g = as_float_array(grad_output, "ConvTranspose2d.backward", "grad_output")
         check_grad_shape(g, (x_shape[0], self.out_channels, *out_hw), "ConvTranspose2d")
         if self.bias is not None:
@@ -201,6 +206,7 @@ class ConvTranspose2d(Module):
         gp = np.pad(g, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else g
         # the window each input pixel stamped onto: a Conv2d forward over the output gradient
         gcols = _im2col(gp, self.kernel_size, self.stride, self.dilation, x_shape[2:])  # (N H W, C_out kh kw)
+        rows = x.transpose(0, 2, 3, 1).reshape(-1, self.in_channels)  # (N H W, C_in)
         self.weight.grad += (rows.T @ gcols).reshape(self.weight.shape)
         dx = gcols @ self.weight.data.reshape(self.in_channels, -1).T
         return dx.reshape(x_shape[0], *x_shape[2:], self.in_channels).transpose(0, 3, 1, 2)
