@@ -197,6 +197,8 @@ def test_layers_reject_bad_input(make, x, match):
     (lambda: nn.Upsample(scale_factor=2, mode="bilinear"), r"mode 'bilinear' is not implemented.*only 'nearest'"),
     (lambda: nn.Upsample(scale_factor=2.5), r"whole number >= 1 .* got 2.5"),
     (lambda: nn.Upsample(scale_factor=0), "got 0"),
+    (lambda: nn.Upsample(scale_factor=float("inf")), "got inf"),
+    (lambda: nn.Upsample(scale_factor="2"), "got '2'"),
     (lambda: nn.Upsample(scale_factor=(2, 2, 2)), r"pair \(s_h, s_w\) for 4-D input, got \(2, 2, 2\)"),
     (lambda: nn.Upsample(scale_factor=None), "scale_factor is required"),
     (lambda: nn.Unflatten(1, (2, -1, -1)), "at most one -1"),

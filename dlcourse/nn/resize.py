@@ -55,7 +55,8 @@ class Unflatten(Module):
 
 
 def _whole_factor(value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 1 or value != int(value):
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 1
+            or value != int(value)):
         raise ValueError(f"Upsample: scale_factor must be a whole number >= 1 or a pair of them (each pixel becomes "
                          f"an s_h × s_w block), got {value!r}")
     return int(value)
