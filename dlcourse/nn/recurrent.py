@@ -269,7 +269,7 @@ class RNN(_RNNBase):
                 np.tanh(h_all[t + 1], out=h_all[t + 1])
             else:
                 np.maximum(h_all[t + 1], 0.0, out=h_all[t + 1])
-        return {"a": z[:, :, :0]}  # no gates: an empty (T, N, 0) block
+        return {}  # no gates to keep
 
     def _steps_backward(self, c, d_out, dh_seq, w_hh, carry):
         h = c["h_all"][1:]
