@@ -15,3 +15,5 @@ __all__ = ["functional", "init", "Module", "Parameter", "Sequential", "Linear",
 from .conv import ConvTranspose2d  # noqa: E402
 from .resize import Unflatten, Upsample  # noqa: E402
 __all__ += ["ConvTranspose2d", "Upsample", "Unflatten"]
+from .recurrent import GRU, LSTM, RNN  # noqa: E402
+__all__ += ["RNN", "LSTM", "GRU"]
