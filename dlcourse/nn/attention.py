@@ -143,11 +143,11 @@ class MultiheadAttention(Module):
         W = self.in_proj_weight.data
         b = np.zeros(3 * E) if self.in_proj_bias is None else self.in_proj_bias.data
         if self_attention:  # one matrix product for all three projections
-            q, k, v = np.split(q_in @ W.T + b, 3, axis=-1)
+            qkv = q_in @ W.T
+            qkv += b  # in place: a fresh temporary of this size costs more than the addition
+            q, k, v = np.split(qkv, 3, axis=-1)
         else:
-            q = q_in @ W[:E].T + b[:E]
-            k = k_in @ W[E:2 * E].T + b[E:2 * E]
-            v = v_in @ W[2 * E:].T + b[2 * E:]
+            q, k, v = (x @ W[i * E:(i + 1) * E].T + b[i * E:(i + 1) * E] for i, x in enumerate((q_in, k_in, v_in)))
         # split the features into heads: (N, len, E) -> (N, h, len, d)
         qh = q.reshape(N, L, h, d).transpose(0, 2, 1, 3) * (1.0 / np.sqrt(d))
         kh = k.reshape(N, S, h, d).transpose(0, 2, 1, 3)
@@ -180,7 +180,7 @@ class MultiheadAttention(Module):
         g_weights = g_heads @ vh.transpose(0, 1, 3, 2)
         if dropped:
             g_weights = self.attn_dropout.backward(g_weights)
-        g_scores = F.softmax_backward(probs, g_weights)
+        g_scores = F.softmax_backward(probs, g_weights, out=g_weights)  # g_weights is ours to overwrite
         g_qh = (g_scores @ kh) * (1.0 / np.sqrt(d))  # qh already carries the scale
         g_kh = g_scores.transpose(0, 1, 3, 2) @ qh
         W = self.in_proj_weight.data

@@ -96,9 +96,16 @@ def log_softmax(x, dim=-1):
     return z - np.log(np.exp(z).sum(axis=dim, keepdims=True))
 
 
-def softmax_backward(y, grad_output, dim=-1):
-    """Vector-Jacobian product of softmax given its output ``y``: y * (g - <g, y>)."""
-    return y * (grad_output - (grad_output * y).sum(axis=dim, keepdims=True))
+def softmax_backward(y, grad_output, dim=-1, out=None):
+    """Vector-Jacobian product of softmax given its output ``y``: y * (g - <g, y>).
+
+    ``out`` (optional) receives the result; it may be ``grad_output`` itself, which saves memory.
+    """
+    dot = (grad_output * y).sum(axis=dim, keepdims=True)
+    if out is None:
+        return y * (grad_output - dot)
+    np.subtract(grad_output, dot, out=out)
+    return np.multiply(out, y, out=out)
 
 
 ACTIVATIONS = {
@@ -171,7 +178,7 @@ def _attention_probs(q_scaled, k, mask):
     probability 0 everywhere (so its output is 0), as torch's scaled_dot_product_attention does."""
     scores = q_scaled @ np.swapaxes(k, -1, -2)
     if mask is not None:
-        scores = scores + mask
+        scores += mask
     peak = scores.max(axis=-1, keepdims=True)
     if mask is not None:
         peak[~np.isfinite(peak)] = 0.0  # fully masked rows: exp(-inf) = 0 instead of nan
