@@ -363,6 +363,36 @@ def test_transformer_encoder_layer_structure_matches_torch():
         p.numel() for p in te.parameters())
 
 
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_transformer_encoder_stack_matches_torch(norm_first, rng):
+    torch.manual_seed(0)
+    kw = dict(dim_feedforward=12, dropout=0.0, norm_first=norm_first, batch_first=True)
+    te = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, **kw), 2, norm=torch.nn.LayerNorm(8),
+                                     enable_nested_tensor=False).double()
+    ne = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, **kw), 2, norm=nn.LayerNorm(8))
+    assert list(ne.state_dict()) == list(te.state_dict())
+    ne.load_state_dict(te.state_dict())
+    assert ne.layers[0].linear1.weight is not ne.layers[1].linear1.weight  # copies, not one layer twice
+    x = rng.standard_normal((2, 6, 8))
+    mask = nn.generate_square_subsequent_mask(6)
+    xt = _t(x, True)
+    yt = te(xt, mask=_t(mask), is_causal=True)
+    y = ne(x, mask=mask, is_causal=True)
+    g = rng.standard_normal(y.shape)
+    yt.backward(_t(g))
+    errors = {"output": rel_error(y, yt.detach().numpy()), "input": rel_error(ne.backward(g), xt.grad.numpy())}
+    tp = dict(te.named_parameters())
+    errors.update({n: rel_error(p.grad, tp[n].grad.numpy()) for n, p in ne.named_parameters()})
+    assert max(errors.values()) < 1e-9, errors
+
+
+def test_softmax_backward_may_write_into_its_gradient(rng):
+    y = F.softmax(rng.standard_normal((3, 5)))
+    g = rng.standard_normal((3, 5))
+    want = F.softmax_backward(y, g)
+    assert F.softmax_backward(y, g, out=g) is g and np.allclose(g, want, rtol=1e-14, atol=0)
+
+
 # -- LayerNorm, Embedding, positional encoding --------------------------------------------------------------
 
 LAYERNORMS = {
@@ -483,6 +513,10 @@ def test_errors_name_the_numbers(rng):
         nn.TransformerEncoderLayer(8, 3)
     with pytest.raises(ValueError, match=r"E = 8, got \(3, 1, 6\)"):
         nn.TransformerEncoderLayer(8, 2)(rng.standard_normal((3, 1, 6)))
+    with pytest.raises(TypeError, match="TransformerEncoderLayer, got MultiheadAttention"):
+        nn.TransformerEncoder(nn.MultiheadAttention(8, 2), 2)
+    with pytest.raises(ValueError, match="num_layers must be a positive integer, got 0"):
+        nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2), 0)
 
 
 def test_embedding_layernorm_positional_errors(rng):

@@ -1,4 +1,6 @@
 """Multi-head attention and the Transformer encoder layer, with torch.nn's names, shapes and mask rules."""
+import copy
+
 import numpy as np
 
 from . import functional as F
@@ -7,7 +9,7 @@ from ._checks import as_float_array, check_grad_shape, positive_int, require_for
 from .activation import ACTIVATION_MODULES
 from .layers import Dropout
 from .linear import Linear
-from .module import Module, Parameter
+from .module import Module, Parameter, Sequential
 from .normalization import LayerNorm
 
 
@@ -270,3 +272,40 @@ class TransformerEncoderLayer(Module):
 
     def extra_repr(self):
         return f"norm_first={self.norm_first}"
+
+
+class TransformerEncoder(Module):
+    """A stack of ``num_layers`` copies of ``encoder_layer`` (independent weights), as torch.nn.TransformerEncoder.
+
+    The copies sit in ``layers`` (``layers.0``, ``layers.1``, ... as in torch's state_dict), followed by an
+    optional final ``norm`` module (e.g. a LayerNorm, usual after pre-norm layers). Shapes as the layer's;
+    ``forward(src, mask=None, src_key_padding_mask=None, is_causal=False)`` passes the masks to every layer;
+    ``backward(grad)`` returns the gradient w.r.t. src.
+    """
+
+    def __init__(self, encoder_layer, num_layers, norm=None):
+        super().__init__()
+        if not isinstance(encoder_layer, TransformerEncoderLayer):
+            raise TypeError(f"TransformerEncoder takes a dlcourse.nn.TransformerEncoderLayer, got "
+                            f"{type(encoder_layer).__name__}")
+        num_layers = positive_int(num_layers, "TransformerEncoder", "num_layers")
+        if norm is not None and not isinstance(norm, Module):
+            raise TypeError(f"TransformerEncoder: norm must be a dlcourse.nn module or None, got {type(norm).__name__}")
+        self.layers = Sequential(*(copy.deepcopy(encoder_layer) for _ in range(num_layers)))
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=False):
+        x = src
+        for layer in self.layers:
+            x = layer(x, src_mask=mask, src_key_padding_mask=src_key_padding_mask, is_causal=is_causal)
+        return x if self.norm is None else self.norm(x)
+
+    def backward(self, grad_output):
+        g = grad_output if self.norm is None else self.norm.backward(grad_output)
+        for layer in reversed(list(self.layers)):
+            g = layer.backward(g)
+        return g
+
+    def extra_repr(self):
+        return f"num_layers={self.num_layers}"
