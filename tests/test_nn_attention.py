@@ -55,6 +55,26 @@ def test_sdpa_matches_torch(case, mask, rng):
         assert mine.shape == tuple(theirs.shape) and rel_error(mine, theirs.grad.numpy()) < TOL
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lead=st.lists(st.integers(1, 3), max_size=2).map(tuple), L=st.integers(1, 5), S=st.integers(1, 5),
+       E=st.integers(1, 4), Ev=st.integers(1, 4), mask=st.sampled_from(["none", "bool", "float", "causal"]),
+       seed=st.integers(0, 10_000))
+def test_sdpa_matches_torch_hypothesis(lead, L, S, E, Ev, mask, seed):
+    r = np.random.default_rng(seed)
+    q, k, v = r.standard_normal(lead + (L, E)), r.standard_normal(lead + (S, E)), r.standard_normal(lead + (S, Ev))
+    attn_mask, causal = MASKS[mask](L, S, r)
+    qt, kt, vt = _t(q, True), _t(k, True), _t(v, True)
+    ot = torch.nn.functional.scaled_dot_product_attention(
+        qt, kt, vt, attn_mask=None if attn_mask is None else _t(attn_mask), is_causal=causal)
+    out = F.scaled_dot_product_attention(q, k, v, attn_mask, is_causal=causal)
+    g = r.standard_normal(out.shape)
+    ot.backward(_t(g))
+    grads = F.scaled_dot_product_attention_backward(g, q, k, v, F.attention_weights(q, k, attn_mask, is_causal=causal))
+    assert rel_error(out, ot.detach().numpy()) < 1e-9
+    for mine, theirs in zip(grads, (qt, kt, vt)):
+        assert rel_error(mine, theirs.grad.numpy()) < 1e-9
+
+
 def test_sdpa_masked_row_is_zero_and_rows_sum_to_one(rng):
     q, k = rng.standard_normal((3, 4)), rng.standard_normal((5, 4))
     mask = np.ones((3, 5), dtype=bool)
@@ -419,6 +439,20 @@ def test_layernorm_finite_differences_and_torch(name, rng):
         for (_, tp), p in zip(tm.named_parameters(), mod.parameters()):
             tp += torch.tensor(rng.standard_normal(p.shape))
     result = compare_with_torch(mod, tm, x, tol=TOL)
+    assert result.passed, result
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lead=st.lists(st.integers(1, 3), max_size=2).map(tuple),
+       norm=st.lists(st.integers(1, 4), min_size=1, max_size=2).map(tuple), affine=st.booleans(),
+       seed=st.integers(0, 10_000))
+def test_layernorm_matches_torch_hypothesis(lead, norm, affine, seed):
+    r = np.random.default_rng(seed)
+    mod, tm = nn.LayerNorm(norm, elementwise_affine=affine), torch.nn.LayerNorm(norm, elementwise_affine=affine)
+    with torch.no_grad():
+        for p in tm.parameters():
+            p += torch.tensor(r.standard_normal(tuple(p.shape)))
+    result = compare_with_torch(mod, tm, 4 * r.standard_normal(lead + norm), tol=1e-9, seed=seed)
     assert result.passed, result
 
 
