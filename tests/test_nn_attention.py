@@ -444,8 +444,9 @@ def test_layernorm_finite_differences_and_torch(name, rng):
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lead=st.lists(st.integers(1, 3), max_size=2).map(tuple),
-       norm=st.lists(st.integers(1, 4), min_size=1, max_size=2).map(tuple), affine=st.booleans(),
-       seed=st.integers(0, 10_000))
+       # one normalised value gives x_hat = 0 exactly here and rounding noise in torch: nothing to compare
+       norm=st.lists(st.integers(1, 4), min_size=1, max_size=2).map(tuple).filter(lambda n: np.prod(n) > 1),
+       affine=st.booleans(), seed=st.integers(0, 10_000))
 def test_layernorm_matches_torch_hypothesis(lead, norm, affine, seed):
     r = np.random.default_rng(seed)
     mod, tm = nn.LayerNorm(norm, elementwise_affine=affine), torch.nn.LayerNorm(norm, elementwise_affine=affine)
