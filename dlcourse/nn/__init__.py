@@ -17,3 +17,9 @@ from .resize import Unflatten, Upsample  # noqa: E402
 __all__ += ["ConvTranspose2d", "Upsample", "Unflatten"]
 from .recurrent import GRU, LSTM, RNN  # noqa: E402
 __all__ += ["RNN", "LSTM", "GRU"]
+from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer, generate_square_subsequent_mask
+from .embedding import Embedding, PositionalEncoding, sinusoidal_positions
+from .normalization import LayerNorm
+
+__all__ += ["Embedding", "LayerNorm", "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
+            "PositionalEncoding", "sinusoidal_positions", "generate_square_subsequent_mask"]
