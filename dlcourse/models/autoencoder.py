@@ -181,7 +181,7 @@ def fit_autoencoder(model, X, epochs=30, lr=3e-3, batch_size=64, noise=0.0, seed
     Gaussian noise of that standard deviation (clipped to [0, 1] for sigmoid models) and the model
     must return the *clean* batch: a denoising autoencoder. Plain models use the mean squared error,
     a VAE its own ``VAE.loss``. Adam, shuffled mini-batches, everything seeded with ``seed``; CPU.
-    ``X``: array or tensor (N, ...) in the model's input shape.
+    ``X``: array or tensor (N, ...) in the model's input shape, on the CPU.
     """
     if not isinstance(model, (AutoEncoder, ConvAutoEncoder, VAE)):
         raise TypeError(f"fit_autoencoder trains AutoEncoder, ConvAutoEncoder or VAE; got {type(model).__name__}")
@@ -189,7 +189,7 @@ def fit_autoencoder(model, X, epochs=30, lr=3e-3, batch_size=64, noise=0.0, seed
         raise ValueError(f"fit_autoencoder: epochs must be a positive integer, got {epochs!r}")
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < math.inf:
         raise ValueError(f"fit_autoencoder: noise must be a number >= 0, got {noise!r}")
-    X = torch.as_tensor(np.asarray(X), dtype=torch.float32)
+    X = torch.as_tensor(np.asarray(X), dtype=next(model.parameters()).dtype)  # float32, or float64 after .double()
     g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)  # the VAE's sampling noise
     clip = getattr(model, "output", "sigmoid") == "sigmoid"  # noisy pixels stay pixels
@@ -202,7 +202,7 @@ def fit_autoencoder(model, X, epochs=30, lr=3e-3, batch_size=64, noise=0.0, seed
             xb = X[order[start:start + batch_size]]
             inp = xb
             if noise:
-                inp = xb + noise * torch.randn(xb.shape, generator=g)
+                inp = xb + noise * torch.randn(xb.shape, generator=g, dtype=xb.dtype)
                 inp = inp.clamp(0, 1) if clip else inp
             opt.zero_grad()
             if isinstance(model, VAE):
@@ -224,7 +224,7 @@ def reconstruction_error(model, X):
     The anomaly score of an autoencoder: inputs unlike its training data reconstruct badly.
     """
     model.eval()
-    X = torch.as_tensor(np.asarray(X), dtype=torch.float32)
+    X = torch.as_tensor(np.asarray(X), dtype=next(model.parameters()).dtype)
     out = model(X)
     out = out[0] if isinstance(out, tuple) else out
     return ((out - X) ** 2).reshape(len(X), -1).mean(1).numpy()
