@@ -7,6 +7,7 @@ from matplotlib.lines import Line2D
 from .. import data as datasets
 from .._env import numpy_seed
 from ..viz.figures import new_figure
+from ..viz.images import tile_images
 from .base import CourseWidget, control
 
 STEPS = 8  # images along an interpolation
@@ -114,8 +115,8 @@ class LatentExplorer(CourseWidget):
             ax.set_title(title, fontsize=8)
             ax.set_xticks([]), ax.set_yticks([])
         # the whole interpolation is one image (STEPS digits side by side, a blank column between): one artist to draw
-        self._strip_pixels = np.full((8, STEPS * 9 - 1), np.nan)
-        self._strip = self.ax_strip.imshow(self._strip_pixels, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        self._strip = self.ax_strip.imshow(tile_images(np.zeros((STEPS, 64)), STEPS), cmap="gray_r", vmin=0, vmax=1,
+                                           interpolation="nearest")
         self.ax_strip.set_xticks(np.arange(STEPS) * 9 + 3.5, ["start", *[f"{i}/{STEPS - 1}" for i in range(1, STEPS - 1)],
                                                                "end"], fontsize=7)
         self.ax_strip.set_yticks([])
@@ -147,9 +148,7 @@ class LatentExplorer(CourseWidget):
         decoded = self._run(self.autoencoder.decode, np.vstack([z_ae, path]))
         self._images["ae"].set_data(decoded[0].reshape(8, 8))
         self._images["pca"].set_data((self.pca_mean + z_pca @ self.pca_components).clip(0, 1).reshape(8, 8))
-        for i, img in enumerate(decoded[1:]):
-            self._strip_pixels[:, 9 * i:9 * i + 8] = img.reshape(8, 8)
-        self._strip.set_data(self._strip_pixels)
+        self._strip.set_data(tile_images(decoded[1:], STEPS))
         clean = self.digits.X_test[self.examples[self.start.value]]
         noisy = np.clip(clean + self.noise.value * self._noise_pattern, 0, 1)
         cleaned = self._run(self.denoiser, noisy[None])[0]
