@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer")
+WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer", "LatentExplorer")
 
 
 def widget_update_times(repeats=5):

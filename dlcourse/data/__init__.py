@@ -6,3 +6,5 @@ from .toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 __all__ = ["Split", "split", "load_breast_cancer", "load_diabetes", "load_digits", "make_churn", "make_credit",
            "one_hot", "make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs", "make_shapes",
            "SHAPE_CLASSES"]
+from .tabular import SENSOR_FAULTS, SENSOR_FEATURES, make_sensors  # noqa: E402
+__all__ += ["make_sensors", "SENSOR_FEATURES", "SENSOR_FAULTS"]

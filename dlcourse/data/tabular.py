@@ -254,3 +254,58 @@ def make_credit(n_samples=3000, seed=0, **kwargs):
     X = np.c_[age.round(), income.round(1), amount.round(1), duration, loans, address, employment, housing, purpose]
     return split(X, y, seed=seed, feature_names=CREDIT_NUMERIC + list(CREDIT_CATEGORIES),
                  target_names=["repays", "defaults"], categories=CREDIT_CATEGORIES, true_probability=prob, **kwargs)
+
+
+SENSOR_FEATURES = ["load_pct", "ambient_c", "speed_rpm", "power_kw", "flow_l_min", "pressure_bar",
+                   "temperature_c", "vibration_mm_s"]
+SENSOR_FAULTS = ["worn bearing", "cooling fault", "leak", "stuck speed sensor"]
+
+
+def make_sensors(n_samples=4000, anomaly_share=0.04, seed=0, val_size=0.2, test_size=0.3, clean_train=True):
+    """Readings of a generated pump: is the machine healthy (0) or faulty (1)? For anomaly detection.
+
+    A healthy pump's eight readings (``SENSOR_FEATURES``) follow its load and the ambient temperature
+    through smooth, partly non-linear laws: speed rises with load, power with speed cubed, flow with
+    speed, pressure with speed squared, temperature with power and ambient, vibration with speed
+    squared. Each faulty row (a share ``anomaly_share``) has one of four faults (``SENSOR_FAULTS``)
+    that break one of these relations, mostly with every reading inside the healthy range:
+    vibration too high for the speed (worn bearing), temperature too high for the power (cooling
+    fault), flow too low for the pressure (leak), or a speed reading that does not follow the load
+    (stuck sensor). So a single column rarely gives a fault away; the relations between columns do.
+
+    Returns a ``Split`` (train / val / test, stratified). With ``clean_train`` the training part holds
+    healthy rows only (the model learns what normal looks like); validation and test keep their
+    faults. Columns are standardised with the training part's mean and std.
+    """
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 200:
+        raise ValueError(f"make_sensors: n_samples must be an integer >= 200, got {n_samples!r}")
+    if isinstance(anomaly_share, bool) or not isinstance(anomaly_share, (int, float)) or not 0 < anomaly_share < 0.5:
+        raise ValueError(f"make_sensors: anomaly_share must be a number between 0 and 0.5, got {anomaly_share!r}")
+    rng = np.random.default_rng(seed)
+    n = n_samples
+    load = rng.uniform(30, 100, n)
+    ambient = rng.normal(20, 5, n)
+    speed = 600 + 24 * load + rng.normal(0, 30, n)
+    s = speed / 3000                                          # speed relative to 3,000 rpm
+    power = 0.5 + 30 * s ** 3 + rng.normal(0, 0.4, n)
+    flow = 400 * s + rng.normal(0, 8, n)
+    pressure = 1 + 8 * s ** 2 + rng.normal(0, 0.15, n)
+    temperature = ambient + 12 + 2.2 * power + rng.normal(0, 1.5, n)
+    vibration = 0.8 + 3.0 * s ** 2 + rng.normal(0, 0.15, n)
+    y = (rng.random(n) < anomaly_share).astype(np.int64)
+    fault = rng.integers(0, len(SENSOR_FAULTS), n)
+    bad = y == 1
+    # each fault moves one reading off its law by several noise widths, not beyond the healthy spread
+    vibration = np.where(bad & (fault == 0), vibration + rng.uniform(0.8, 1.6, n), vibration)
+    temperature = np.where(bad & (fault == 1), temperature + rng.uniform(10, 18, n), temperature)
+    flow = np.where(bad & (fault == 2), flow * rng.uniform(0.7, 0.82, n), flow)
+    speed = np.where(bad & (fault == 3), rng.uniform(speed.min(), speed.max(), n), speed)
+    X = np.c_[load, ambient, speed, power, flow, pressure, temperature, vibration]
+    data = split(X, y, val_size=val_size, test_size=test_size, standardize=False, seed=seed,
+                 feature_names=SENSOR_FEATURES, target_names=["healthy", "faulty"])
+    if clean_train:
+        keep = data.y_train == 0
+        data.X_train, data.y_train = data.X_train[keep], data.y_train[keep]
+    data.mean, data.std = data.X_train.mean(axis=0), data.X_train.std(axis=0)
+    data.X_train, data.X_val, data.X_test = ((A - data.mean) / data.std for A in (data.X_train, data.X_val, data.X_test))
+    return data

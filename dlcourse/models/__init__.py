@@ -4,3 +4,5 @@ from .mlp import MLP
 from .tabular import TabularNet
 
 __all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields"]
+from .autoencoder import VAE, AutoEncoder, ConvAutoEncoder, fit_autoencoder, reconstruction_error  # noqa: E402
+__all__ += ["AutoEncoder", "ConvAutoEncoder", "VAE", "fit_autoencoder", "reconstruction_error"]

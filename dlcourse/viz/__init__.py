@@ -6,3 +6,5 @@ from .plots import plot_confusion_matrix, plot_decision_regions, plot_loss_curve
 
 __all__ = ["new_figure", "figure_png", "draw_graph", "NetworkDrawing",
            "plot_decision_regions", "plot_loss_curves", "plot_confusion_matrix", "plot_roc"]
+from .images import tile_images  # noqa: E402
+__all__ += ["tile_images"]
