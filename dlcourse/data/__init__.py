@@ -6,3 +6,6 @@ from .toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 __all__ = ["Split", "split", "load_breast_cancer", "load_diabetes", "load_digits", "make_churn", "make_credit",
            "one_hot", "make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs", "make_shapes",
            "SHAPE_CLASSES"]
+from .text import SEQUENCE_TASKS, CharCorpus, load_char_corpus, make_sequence_task  # noqa: E402
+
+__all__ += ["CharCorpus", "load_char_corpus", "make_sequence_task", "SEQUENCE_TASKS"]
