@@ -77,6 +77,29 @@ def conv2d_times(shape, out_channels, repeats=15):
             _median_ms(torch_run(torch.float32), repeats))
 
 
+def attention_times(L=64, N=32, E=64, heads=4, repeats=15):
+    """MultiheadAttention self-attention, forward + backward: NumPy ms, torch float64 ms, torch float32 ms."""
+    import torch
+    from . import nn
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((L, N, E))
+    g = rng.standard_normal((L, N, E))
+    attn = nn.MultiheadAttention(E, heads)
+
+    def ours():
+        attn(x, x, x)
+        attn.backward(g)
+
+    def torch_run(dtype):
+        tattn = torch.nn.MultiheadAttention(E, heads).to(dtype)
+        xt = torch.tensor(x, dtype=dtype, requires_grad=True)
+        gt = torch.tensor(g, dtype=dtype)
+        return lambda: tattn(xt, xt, xt)[0].backward(gt)
+
+    return (_median_ms(ours, repeats), _median_ms(torch_run(torch.float64), repeats),
+            _median_ms(torch_run(torch.float32), repeats))
+
+
 def notebook_times(paths=None):
     """``{notebook name: seconds}`` to execute each lesson top to bottom in a fresh kernel (nothing is saved)."""
     import nbformat
@@ -116,6 +139,10 @@ def main(repeats=5, notebooks=True):
         ours, t64, t32 = conv2d_times(shape, c_out)
         label = f"{shape} -> {c_out} ch"
         print(f"{label:<34}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
+    ours, t64, t32 = attention_times()
+    label = "MultiheadAttention L=64 N=32 E=64 h=4"
+    print(f"\n{label:<40}{'NumPy':>8}{'torch64':>9}{'ratio':>7}{'torch32':>9}{'ratio':>7}")
+    print(f"{'self-attention, fwd+bwd (ms)':<40}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
     print(f"\nimport dlcourse: {import_time_ms():.0f} ms")
     if notebooks:
         times = notebook_times()

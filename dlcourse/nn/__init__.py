@@ -12,3 +12,9 @@ __all__ = ["functional", "init", "Module", "Parameter", "Sequential", "Linear",
            "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout", "BatchNorm1d", "BatchNorm2d",
            "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax",
            "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "fit", "accuracy"]
+from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer, generate_square_subsequent_mask
+from .embedding import Embedding, PositionalEncoding, sinusoidal_positions
+from .normalization import LayerNorm
+
+__all__ += ["Embedding", "LayerNorm", "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
+            "PositionalEncoding", "sinusoidal_positions", "generate_square_subsequent_mask"]

@@ -65,6 +65,16 @@ class Dropout(Module):
         return f"p={self.p}"
 
 
+def standardize_backward(grad_x_hat, x_hat, inv_std, axes):
+    """Gradient w.r.t. x of ``x_hat = (x - mean) * inv_std`` with mean and (biased) variance taken over ``axes``.
+
+    The statistics depend on x too, so besides the plain scale ``inv_std`` the mean gradient and its
+    projection on ``x_hat`` are subtracted. Shared by batch and layer normalisation.
+    """
+    g = grad_x_hat
+    return inv_std * (g - g.mean(axis=axes, keepdims=True) - x_hat * (g * x_hat).mean(axis=axes, keepdims=True))
+
+
 class _BatchNorm(Module):
     """Normalise each channel over the batch (and spatial positions), then scale and shift.
 
@@ -130,9 +140,7 @@ class _BatchNorm(Module):
             g = g * self.weight.data.reshape(shape)
         if not training:  # fixed statistics: a plain per-channel scale
             return g * inv_std.reshape(shape)
-        # batch statistics depend on x too: subtract the mean gradient and its projection on x_hat
-        return inv_std.reshape(shape) * (g - g.mean(axis=axes, keepdims=True)
-                                         - x_hat * (g * x_hat).mean(axis=axes, keepdims=True))
+        return standardize_backward(g, x_hat, inv_std.reshape(shape), axes)
 
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.weight is not None}"
