@@ -4,6 +4,6 @@ from .mlp import MLP
 from .tabular import TabularNet
 
 __all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields"]
-from .transformer import CharGPT, TransformerClassifier, sinusoidal_positions  # noqa: E402
+from .transformer import CharGPT, TransformerClassifier  # noqa: E402
 
-__all__ += ["TransformerClassifier", "CharGPT", "sinusoidal_positions"]
+__all__ += ["TransformerClassifier", "CharGPT"]

@@ -9,20 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-
-def sinusoidal_positions(length, d_model):
-    """The fixed positional encoding of "Attention is all you need", ``(length, d_model)``.
-
-    ``PE[t, 2i] = sin(t / 10000^(2i/d))``, ``PE[t, 2i+1] = cos(t / 10000^(2i/d))``: every position gets a
-    distinct pattern of waves, and a shift by k positions is the same rotation for every t.
-    """
-    if d_model % 2:
-        raise ValueError(f"sinusoidal positions need an even d_model, got {d_model}")
-    t = torch.arange(length, dtype=torch.float64)[:, None]
-    freq = torch.exp(-math.log(10000.0) * torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)
-    pe = torch.zeros(length, d_model, dtype=torch.float64)
-    pe[:, 0::2], pe[:, 1::2] = torch.sin(t * freq), torch.cos(t * freq)
-    return pe
+from ..nn.embedding import sinusoidal_positions  # one formula for NumPy and torch
 
 
 def _positive(value, name, who):
@@ -67,8 +54,8 @@ class TransformerClassifier(nn.Module):
             self.embed = nn.Linear(_positive(in_features, "in_features", who), d_model)
         self.tokens, self.pooling = vocab_size is not None, pooling
         self.cls = nn.Parameter(torch.zeros(1, 1, d_model)) if pooling == "cls" else None
-        self.register_buffer("positions", sinusoidal_positions(max_len + 1, d_model).to(torch.get_default_dtype()),
-                             persistent=False)
+        self.register_buffer("positions", torch.tensor(sinusoidal_positions(max_len + 1, d_model),
+                                                       dtype=torch.get_default_dtype()), persistent=False)
         self.encoder = _encoder(d_model, nhead, num_layers, dim_feedforward, dropout, "relu", who)
         self.norm = nn.LayerNorm(d_model)  # pre-norm blocks leave the last output un-normalised
         self.head = nn.Linear(d_model, num_classes)
