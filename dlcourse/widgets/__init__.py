@@ -12,3 +12,6 @@ __all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropSteppe
 from .charlm import CharLMSampler  # noqa: E402
 
 __all__ += ["CharLMSampler"]
+from .attention import AttentionExplorer  # noqa: E402
+
+__all__ += ["AttentionExplorer"]

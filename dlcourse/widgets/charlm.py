@@ -94,11 +94,11 @@ class CharLMSampler(CourseWidget):
             return f"<b>⚠ {e}</b>"
         self.probs = probs
         order = np.argsort(-probs, kind="stable")[:SHOWN]
-        for bar, label, i in zip(self._bars, self._labels, order):
-            bar.set_height(probs[i])
-            bar.set_color("C0" if probs[i] > 0 else "0.8")
-            label.set_text(_visible(self.model.chars[i]))
-        self._raw.set_ydata(raw[order])
+        for k, (bar, label) in enumerate(zip(self._bars, self._labels)):  # a vocabulary may have < SHOWN chars
+            i = order[k] if k < len(order) else None
+            bar.set_height(0 if i is None else probs[i])
+            label.set_text("" if i is None else _visible(self.model.chars[i]))
+        self._raw.set_ydata(np.pad(raw[order], (0, SHOWN - len(order)), constant_values=np.nan))
         entropy = -np.sum(probs[probs > 0] * np.log(probs[probs > 0]))
         best = order[0]
         return (f"After “…{self.prompt.value[-30:]}”: most likely next character “{_visible(self.model.chars[best])}” "
@@ -116,4 +116,4 @@ class CharLMSampler(CourseWidget):
     def actions(self):
         return [("sample", self.sample),
                 ("temperature", lambda: setattr(self.temperature, "value", round(0.1 + (self.temperature.value + 0.15) % 1.9, 2))),
-                ("top-k", lambda: setattr(self.top_k, "value", (self.top_k.value + 5) % 30))]
+                ("top-k", lambda: setattr(self.top_k, "value", 0 if self.top_k.value == 3 else 3))]
