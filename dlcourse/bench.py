@@ -10,7 +10,17 @@ import time
 
 import numpy as np
 
-WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer", "LatentExplorer")
+WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer",
+           "LatentExplorer", "AttentionExplorer")
+
+
+def _char_sampler():
+    """CharLMSampler needs a model: an untrained CharGPT updates exactly as fast as a trained one."""
+    from . import data, models, widgets
+    return widgets.CharLMSampler(models.CharGPT(data.load_char_corpus().chars))
+
+
+WIDGET_SETUPS = {"CharLMSampler": _char_sampler}  # explorers that take arguments
 
 
 def widget_update_times(repeats=5):
@@ -18,7 +28,9 @@ def widget_update_times(repeats=5):
     import matplotlib
     matplotlib.use("Agg")
     from . import widgets
-    return {name: widgets.median_update_ms(getattr(widgets, name)(), repeats) for name in WIDGETS}
+    times = {name: widgets.median_update_ms(getattr(widgets, name)(), repeats) for name in WIDGETS}
+    times.update({name: widgets.median_update_ms(make(), repeats) for name, make in WIDGET_SETUPS.items()})
+    return times
 
 
 def _median_ms(fn, repeats):

@@ -34,7 +34,9 @@ EXPLORER_NOTEBOOKS = {
         "dl.widgets.BackpropStepper()", "dl.widgets.Playground()", "dl.widgets.ConvolutionExplorer()",
         "digits = dl.data.load_digits(val_size=0)\n"
         "dl.widgets.FeatureMapViewer(dl.models.CNN(), digits.X_test[:5], digits.y_test[:5])",
-        "dl.widgets.LatentExplorer(dl.models.AutoEncoder(64, (16,), 2), dl.models.AutoEncoder(64, (16,), 4))"],
+        "dl.widgets.LatentExplorer(dl.models.AutoEncoder(64, (16,), 2), dl.models.AutoEncoder(64, (16,), 4))",
+        "dl.widgets.AttentionExplorer()",
+        "dl.widgets.CharLMSampler(dl.models.CharGPT(dl.data.load_char_corpus().chars))"],
 }
 
 

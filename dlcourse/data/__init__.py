@@ -8,3 +8,6 @@ __all__ = ["Split", "split", "load_breast_cancer", "load_diabetes", "load_digits
            "SHAPE_CLASSES"]
 from .tabular import SENSOR_FAULTS, SENSOR_FEATURES, make_sensors  # noqa: E402
 __all__ += ["make_sensors", "SENSOR_FEATURES", "SENSOR_FAULTS"]
+from .text import SEQUENCE_TASKS, CharCorpus, load_char_corpus, make_sequence_task  # noqa: E402
+
+__all__ += ["CharCorpus", "load_char_corpus", "make_sequence_task", "SEQUENCE_TASKS"]

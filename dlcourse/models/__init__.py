@@ -6,3 +6,6 @@ from .tabular import TabularNet
 __all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields"]
 from .autoencoder import VAE, AutoEncoder, ConvAutoEncoder, fit_autoencoder, reconstruction_error  # noqa: E402
 __all__ += ["AutoEncoder", "ConvAutoEncoder", "VAE", "fit_autoencoder", "reconstruction_error"]
+from .transformer import CharGPT, TransformerClassifier  # noqa: E402
+
+__all__ += ["TransformerClassifier", "CharGPT"]

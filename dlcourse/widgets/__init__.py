@@ -11,3 +11,9 @@ from .playground import Playground
 __all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer", "FeatureMapViewer", "top_patches", "ActivationExplorer", "gradient_through_depth"]
 from .latent import LatentExplorer  # noqa: E402
 __all__ += ["LatentExplorer"]
+from .charlm import CharLMSampler  # noqa: E402
+
+__all__ += ["CharLMSampler"]
+from .attention import AttentionExplorer  # noqa: E402
+
+__all__ += ["AttentionExplorer"]

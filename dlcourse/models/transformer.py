@@ -1,0 +1,165 @@
+"""Transformers in PyTorch: an encoder classifier and a small character-level GPT.
+
+Both are built from ``torch.nn.TransformerEncoder`` (the same block lesson 08 writes in NumPy):
+self-attention and a feed-forward network, each wrapped in a residual connection and LayerNorm.
+"""
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..nn.embedding import sinusoidal_positions  # one formula for NumPy and torch
+
+
+def _positive(value, name, who):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{who}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _encoder(d_model, nhead, num_layers, dim_feedforward, dropout, activation, who):
+    for name, v in (("d_model", d_model), ("nhead", nhead), ("num_layers", num_layers),
+                    ("dim_feedforward", dim_feedforward)):
+        _positive(v, name, who)
+    if d_model % nhead:
+        raise ValueError(f"{who}: d_model ({d_model}) must be divisible by nhead ({nhead}): "
+                         "each head gets d_model / nhead dimensions")
+    layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout, activation=activation,
+                                       batch_first=True, norm_first=True)
+    return nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
+
+
+class TransformerClassifier(nn.Module):
+    """Embeddings + sinusoidal positions -> TransformerEncoder -> pooling over positions -> Linear head.
+
+    Give ``vocab_size`` for token input ``(N, T)`` of integer ids (token embeddings), or ``in_features``
+    for real-valued input ``(N, T, in_features)``, e.g. patches of a signal (a Linear "patch embedding").
+    ``pooling='mean'`` averages the T outputs; ``'cls'`` prepends a learned [CLS] token and reads its output.
+    Returns scores ``(N, num_classes)``.
+    """
+
+    def __init__(self, num_classes, vocab_size=None, in_features=None, d_model=64, nhead=4, num_layers=2,
+                 dim_feedforward=128, dropout=0.0, max_len=1024, pooling="mean"):
+        super().__init__()
+        who = "TransformerClassifier"
+        if (vocab_size is None) == (in_features is None):
+            raise ValueError(f"{who}: give exactly one of vocab_size (token ids) or in_features (real-valued input)")
+        if pooling not in ("mean", "cls"):
+            raise ValueError(f"{who}: pooling must be 'mean' or 'cls', got {pooling!r}")
+        num_classes, max_len = _positive(num_classes, "num_classes", who), _positive(max_len, "max_len", who)
+        if vocab_size is not None:
+            self.embed = nn.Embedding(_positive(vocab_size, "vocab_size", who), d_model)
+        else:
+            self.embed = nn.Linear(_positive(in_features, "in_features", who), d_model)
+        self.tokens, self.pooling = vocab_size is not None, pooling
+        self.cls = nn.Parameter(torch.zeros(1, 1, d_model)) if pooling == "cls" else None
+        self.register_buffer("positions", torch.tensor(sinusoidal_positions(max_len + 1, d_model),
+                                                       dtype=torch.get_default_dtype()), persistent=False)
+        self.encoder = _encoder(d_model, nhead, num_layers, dim_feedforward, dropout, "relu", who)
+        self.norm = nn.LayerNorm(d_model)  # pre-norm blocks leave the last output un-normalised
+        self.head = nn.Linear(d_model, num_classes)
+
+    def forward(self, x):
+        who = "TransformerClassifier"
+        if self.tokens and (x.ndim != 2 or x.dtype not in (torch.int64, torch.int32)):
+            raise ValueError(f"{who} with vocab_size expects integer ids (N, T), got {tuple(x.shape)} {x.dtype}")
+        if not self.tokens and (x.ndim != 3 or x.shape[-1] != self.embed.in_features):
+            raise ValueError(f"{who} with in_features={self.embed.in_features} expects (N, T, "
+                             f"{self.embed.in_features}), got {tuple(x.shape)}")
+        if x.shape[1] > len(self.positions) - 1:
+            raise ValueError(f"{who}: sequence length {x.shape[1]} exceeds max_len {len(self.positions) - 1}")
+        h = self.embed(x)
+        if self.cls is not None:
+            h = torch.cat([self.cls.expand(len(h), -1, -1), h], dim=1)
+        h = self.norm(self.encoder(h + self.positions[:h.shape[1]]))
+        return self.head(h[:, 0] if self.cls is not None else h.mean(dim=1))
+
+
+class CharGPT(nn.Module):
+    """A decoder-only (GPT-style) character language model.
+
+    ``chars`` is the vocabulary (e.g. ``corpus.chars``); token and learned position embeddings feed
+    ``n_layers`` causal Transformer blocks, and a Linear head gives next-character scores.
+    ``forward(idx)``: ids ``(N, T)`` with ``T <= block_size`` -> logits ``(N, T, vocab_size)``, where
+    position t only sees positions ``<= t`` (the causal mask).
+    """
+
+    def __init__(self, chars, block_size=64, d_model=64, n_heads=4, n_layers=2, dropout=0.0):
+        super().__init__()
+        who = "CharGPT"
+        chars = list(chars)
+        if not chars or any(not isinstance(c, str) or len(c) != 1 for c in chars) or len(set(chars)) != len(chars):
+            raise ValueError(f"{who}: chars must be distinct single characters (e.g. corpus.chars)")
+        self.chars, self._index = chars, {c: i for i, c in enumerate(chars)}
+        self.block_size = _positive(block_size, "block_size", who)
+        self.tok = nn.Embedding(len(chars), d_model)
+        self.pos = nn.Embedding(self.block_size, d_model)
+        self.blocks = _encoder(d_model, n_heads, n_layers, 4 * d_model, dropout, "gelu", who)
+        self.norm = nn.LayerNorm(d_model)
+        self.head = nn.Linear(d_model, len(chars))
+        self.register_buffer("causal_mask", nn.Transformer.generate_square_subsequent_mask(self.block_size),
+                             persistent=False)
+
+    @property
+    def vocab_size(self):
+        return len(self.chars)
+
+    def forward(self, idx):
+        if idx.ndim != 2 or idx.dtype not in (torch.int64, torch.int32):
+            raise ValueError(f"CharGPT expects integer ids (N, T), got {tuple(idx.shape)} {idx.dtype}")
+        T = idx.shape[1]
+        if not 1 <= T <= self.block_size:
+            raise ValueError(f"CharGPT: sequence length must be 1..block_size={self.block_size}, got {T}")
+        h = self.tok(idx) + self.pos(torch.arange(T, device=idx.device))
+        h = self.blocks(h, mask=self.causal_mask[:T, :T].to(h.dtype), is_causal=True)
+        return self.head(self.norm(h))
+
+    def encode(self, text):
+        """str -> int64 tensor of ids; characters outside the vocabulary are an error."""
+        if not isinstance(text, str):
+            raise TypeError(f"CharGPT: the prompt must be a str, got {type(text).__name__}")
+        unknown = sorted(set(text) - self._index.keys())
+        if unknown:
+            raise ValueError(f"CharGPT: {''.join(unknown)!r} not in the model's vocabulary of {self.vocab_size} "
+                             "characters")
+        return torch.tensor([self._index[c] for c in text], dtype=torch.int64)
+
+    @torch.no_grad()
+    def next_char_probs(self, prompt, temperature=1.0, top_k=None):
+        """Probabilities ``(vocab_size,)`` (NumPy) of the character after ``prompt`` (its last block_size chars).
+
+        Scores are divided by ``temperature`` (below 1 sharpens, above 1 flattens) and, with ``top_k``,
+        all but the k most likely characters get probability 0.
+        """
+        if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
+            raise ValueError(f"CharGPT: temperature must be a number > 0, got {temperature!r}")
+        if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer))
+                                  or not 1 <= top_k <= self.vocab_size):
+            raise ValueError(f"CharGPT: top_k must be None or an integer from 1 to {self.vocab_size}, got {top_k!r}")
+        ids = self.encode(prompt)
+        if len(ids) == 0:
+            raise ValueError("CharGPT: the prompt must contain at least one character")
+        was_training = self.training
+        self.eval()
+        device = next(self.parameters()).device
+        logits = self(ids[-self.block_size:][None].to(device))[0, -1].double() / temperature
+        self.train(was_training)
+        if top_k is not None:
+            logits[logits < torch.topk(logits, top_k).values[-1]] = -math.inf
+        return torch.softmax(logits, dim=0).cpu().numpy()
+
+    def generate(self, prompt, n, temperature=1.0, top_k=None, seed=0):
+        """``prompt`` followed by ``n`` sampled characters (str), one at a time from :meth:`next_char_probs`.
+
+        Sampling draws from a NumPy generator seeded with ``seed``: the same call gives the same text.
+        """
+        n = int(n) if isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0 else None
+        if n is None:
+            raise ValueError("CharGPT.generate: n (characters to add) must be an integer >= 0")
+        rng = np.random.default_rng(seed)
+        text = prompt
+        for _ in range(n):
+            p = self.next_char_probs(text, temperature, top_k)
+            text += self.chars[rng.choice(self.vocab_size, p=p / p.sum())]
+        return text
