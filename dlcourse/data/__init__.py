@@ -6,3 +6,6 @@ from .toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 __all__ = ["Split", "split", "load_breast_cancer", "load_diabetes", "load_digits", "make_churn", "make_credit",
            "one_hot", "make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs", "make_shapes",
            "SHAPE_CLASSES"]
+from .gan2d import TARGETS, Target2D, gan_target, make_gan_moons, make_gan_spiral, make_grid, make_ring  # noqa: E402
+
+__all__ += ["Target2D", "TARGETS", "gan_target", "make_ring", "make_grid", "make_gan_moons", "make_gan_spiral"]
