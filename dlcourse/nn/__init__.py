@@ -12,3 +12,4 @@ __all__ = ["functional", "init", "Module", "Parameter", "Sequential", "Linear",
            "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout", "BatchNorm1d", "BatchNorm2d",
            "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax",
            "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "fit", "accuracy"]
+from . import gan  # noqa: E402,F401 (GAN training steps: dl.nn.gan)

@@ -9,3 +9,6 @@ from .optimizers import OptimizerRace
 from .playground import Playground
 
 __all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer", "FeatureMapViewer", "top_patches", "ActivationExplorer", "gradient_through_depth"]
+from .gan import GANLab  # noqa: E402
+
+__all__ += ["GANLab"]
