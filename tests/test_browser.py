@@ -33,7 +33,8 @@ EXPLORER_NOTEBOOKS = {
         "dl.widgets.NeuronExplorer()", "dl.widgets.ActivationExplorer()", "dl.widgets.OptimizerRace()",
         "dl.widgets.BackpropStepper()", "dl.widgets.Playground()", "dl.widgets.ConvolutionExplorer()",
         "digits = dl.data.load_digits(val_size=0)\n"
-        "dl.widgets.FeatureMapViewer(dl.models.CNN(), digits.X_test[:5], digits.y_test[:5])"],
+        "dl.widgets.FeatureMapViewer(dl.models.CNN(), digits.X_test[:5], digits.y_test[:5])",
+        "dl.widgets.GANLab()"],
 }
 
 

@@ -174,7 +174,7 @@ class GANLab(CourseWidget):
         scale = 0.12 * span / max(np.nanmax(size), 1e-12)  # longest arrow: 12% of the view
         self._arrows.set_offsets(np.nan_to_num(points[:_ARROWS]))
         self._arrows.set_UVC(*np.nan_to_num(push * scale).T)
-        r = np.arange(1, self.rounds + 1)
+        r = np.arange(1, len(self.d_losses) + 1)
         self._d_line.set_data(r, np.clip(self.d_losses, -3, 4))
         self._g_line.set_data(r, np.clip(self.g_losses, -3, 4))
         if self.rounds > self.ax_loss.get_xlim()[1]:
