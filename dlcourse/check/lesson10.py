@@ -67,6 +67,7 @@ def ex10_generator_backward(answer):
         raise _Wrong("that is the gradient with respect to D's logits (N, 1); pass it through D.backward to "
                      "reach the points (N, 2).")
     got = _array(got, x.shape, "dL/dx")
+    D(x)  # the answer may have run D on other inputs last; backward below needs this batch's forward
     s = 1 / (1 + np.exp(-logits))
     _name_mistake(got, [
         (D.backward(-s / len(x)), "that is the minimax loss's gradient, -sigmoid / N; the non-saturating loss "
