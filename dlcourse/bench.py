@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer",
-           "LatentExplorer", "AttentionExplorer")
+           "LatentExplorer", "AttentionExplorer", "GANLab")
 
 
 def _char_sampler():

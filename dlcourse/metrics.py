@@ -1,5 +1,6 @@
-"""Classification metrics beyond accuracy, in NumPy (inputs: arrays or torch tensors)."""
+"""Classification metrics beyond accuracy, and measures of generated samples, in NumPy (inputs: arrays or torch tensors)."""
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -88,3 +89,52 @@ def mcnemar(correct_a, correct_b):
     n, k = only_a + only_b, min(only_a, only_b)
     tail = sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n  # P(X <= k), X ~ Binomial(n, 1/2)
     return only_a, only_b, min(1.0, 2 * tail)
+
+
+class ModeCoverage(NamedTuple):
+    covered: int         # modes holding at least their minimum share of the generated points
+    n_modes: int
+    high_quality: float  # share of generated points within k sigma of some mode
+    counts: np.ndarray   # (K,) generated points within k sigma of each mode
+
+
+def _points(x, who, name):
+    x = _np(x)
+    if x.ndim != 2 or x.shape[1] != 2 or len(x) == 0 or not np.issubdtype(x.dtype, np.number):
+        raise ValueError(f"{who}: {name} must be numeric points of shape (N, 2), got shape {tuple(x.shape)}")
+    return x.astype(np.float64)
+
+
+def mode_coverage(samples, centres, sigma, k=3.0, min_share=0.2):
+    """How many modes a generator covers, and how many of its points are good (on some mode).
+
+    ``samples (N, 2)``: generated points; ``centres (K, 2)``: the target's modes, spread ``sigma``.
+    A point is *high quality* when it lies within ``k * sigma`` of its nearest centre; it then counts
+    for that mode. A mode is *covered* when it holds at least ``min_share`` of its fair share
+    ``N / K`` of the points (the default 0.2: a fifth of what an ideal generator would put there).
+    """
+    x, c = _points(samples, "mode_coverage", "samples"), _points(centres, "mode_coverage", "centres")
+    if not sigma > 0 or not k > 0 or not 0 < min_share <= 1:
+        raise ValueError(f"mode_coverage: need sigma > 0, k > 0 and 0 < min_share <= 1; got sigma={sigma!r}, "
+                         f"k={k!r}, min_share={min_share!r}")
+    dist = np.linalg.norm(x[:, None, :] - c[None, :, :], axis=2)
+    nearest = dist.argmin(axis=1)
+    good = dist[np.arange(len(x)), nearest] <= k * sigma
+    counts = np.bincount(nearest[good], minlength=len(c))
+    covered = int(np.sum(counts >= min_share * len(x) / len(c)))
+    return ModeCoverage(covered, len(c), float(good.mean()), counts)
+
+
+def energy_distance(x, y):
+    """Energy distance between two samples: ``2 E|X - Y| - E|X - X'| - E|Y - Y'|`` (Euclidean norms).
+
+    ``x (N, D)``, ``y (M, D)``. Zero when the two distributions are equal, positive otherwise; no
+    kernel or bandwidth to choose. Computed as a V-statistic (every pair, including a point with
+    itself), so it is never negative; for two samples of one distribution it shrinks like 1/N.
+    """
+    x, y = _np(x).astype(np.float64), _np(y).astype(np.float64)
+    if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1] or not len(x) or not len(y):
+        raise ValueError(f"energy_distance: x and y must be non-empty (N, D) and (M, D) arrays with the same D, "
+                         f"got shapes {tuple(x.shape)} and {tuple(y.shape)}")
+    mean_dist = lambda a, b: np.linalg.norm(a[:, None, :] - b[None, :, :], axis=2).mean()
+    return float(2 * mean_dist(x, y) - mean_dist(x, x) - mean_dist(y, y))

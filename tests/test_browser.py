@@ -36,7 +36,8 @@ EXPLORER_NOTEBOOKS = {
         "dl.widgets.FeatureMapViewer(dl.models.CNN(), digits.X_test[:5], digits.y_test[:5])",
         "dl.widgets.LatentExplorer(dl.models.AutoEncoder(64, (16,), 2), dl.models.AutoEncoder(64, (16,), 4))",
         "dl.widgets.AttentionExplorer()",
-        "dl.widgets.CharLMSampler(dl.models.CharGPT(dl.data.load_char_corpus().chars))"],
+        "dl.widgets.CharLMSampler(dl.models.CharGPT(dl.data.load_char_corpus().chars))",
+        "dl.widgets.GANLab()"],
 }
 
 

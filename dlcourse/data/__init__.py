@@ -11,3 +11,6 @@ __all__ += ["make_sensors", "SENSOR_FEATURES", "SENSOR_FAULTS"]
 from .text import SEQUENCE_TASKS, CharCorpus, load_char_corpus, make_sequence_task  # noqa: E402
 
 __all__ += ["CharCorpus", "load_char_corpus", "make_sequence_task", "SEQUENCE_TASKS"]
+from .gan2d import TARGETS, Target2D, gan_target, make_gan_moons, make_gan_spiral, make_grid, make_ring  # noqa: E402
+
+__all__ += ["Target2D", "TARGETS", "gan_target", "make_ring", "make_grid", "make_gan_moons", "make_gan_spiral"]

@@ -9,3 +9,8 @@ __all__ += ["AutoEncoder", "ConvAutoEncoder", "VAE", "fit_autoencoder", "reconst
 from .transformer import CharGPT, TransformerClassifier  # noqa: E402
 
 __all__ += ["TransformerClassifier", "CharGPT"]
+from .gan import (GAN_LOSSES, ConvDiscriminator, ConvGenerator, MLPDiscriminator, MLPGenerator,  # noqa: E402
+                  discriminator_loss, generator_loss, train_gan)
+
+__all__ += ["MLPGenerator", "MLPDiscriminator", "ConvGenerator", "ConvDiscriminator", "discriminator_loss",
+            "generator_loss", "train_gan", "GAN_LOSSES"]

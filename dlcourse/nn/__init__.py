@@ -23,3 +23,4 @@ from .normalization import LayerNorm
 
 __all__ += ["Embedding", "LayerNorm", "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
             "PositionalEncoding", "sinusoidal_positions", "generate_square_subsequent_mask"]
+from . import gan  # noqa: E402,F401 (GAN training steps: dl.nn.gan)

@@ -17,3 +17,6 @@ __all__ += ["CharLMSampler"]
 from .attention import AttentionExplorer  # noqa: E402
 
 __all__ += ["AttentionExplorer"]
+from .gan import GANLab  # noqa: E402
+
+__all__ += ["GANLab"]
