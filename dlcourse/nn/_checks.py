@@ -14,13 +14,13 @@ def float_dtype(dtype):
 def as_dtype(dtype, who):
     """float32 or float64 as a NumPy dtype, from np.float32, np.dtype, 'float32' or torch.float32 (and float64)."""
     text = str(dtype)
-    if text in ("torch.float32", "torch.float64"):  # torch's dtypes without importing torch
+    if text.startswith("torch."):  # torch.float32 -> 'float32', without importing torch
         dtype = text[len("torch."):]
     try:
         dt = None if dtype is None else np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt not in FLOAT_DTYPES:
+    if dt is None or dt not in FLOAT_DTYPES:  # (np.dtype == None is True: None means float64 to NumPy)
         raise (TypeError if dt is None else ValueError)(
             f"{who}: dtype must be float32 or float64 (np.float32, 'float32', torch.float32 or the float64 "
             f"versions), got {dtype!r}")
