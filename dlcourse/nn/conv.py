@@ -34,7 +34,7 @@ def _windows(xp, kernel, stride, dilation, out_hw):
 
 def _scatter(grad_windows, padded_shape, kernel, stride, dilation, out_hw):
     """Inverse of _windows: add (N, C, Ho, Wo, kh, kw) window gradients into a padded-input gradient."""
-    dxp = np.zeros(padded_shape)
+    dxp = np.zeros(padded_shape, dtype=grad_windows.dtype)
     (ho, wo), (sh, sw), (dh, dw) = out_hw, stride, dilation
     for i in range(kernel[0]):
         for j in range(kernel[1]):
@@ -60,8 +60,8 @@ def _col2im(cols, padded_shape, kernel, stride, dilation, out_hw):
     return _scatter(grad_windows, padded_shape, kernel, stride, dilation, out_hw)
 
 
-def _check_input(x, who, channels=None):
-    x = as_float_array(x, who)
+def _check_input(x, who, channels=None, dtype=None):
+    x = as_float_array(x, who, dtype=dtype)
     if x.ndim != 4:
         raise ValueError(f"{who} expects input of shape (N, C, H, W), got {tuple(x.shape)}"
                          + (": add a batch axis with x[None]" if x.ndim == 3 else ""))
@@ -99,7 +99,7 @@ class Conv2d(Module):
         self._cache = None
 
     def forward(self, x):
-        x = _check_input(x, "Conv2d", self.in_channels)
+        x = _check_input(x, "Conv2d", self.in_channels, self.weight.data.dtype)
         out_hw = _out_hw("Conv2d", x, self.kernel_size, self.stride, self.padding, self.dilation)
         (ph, pw) = self.padding
         xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
@@ -115,7 +115,7 @@ class Conv2d(Module):
     def backward(self, grad_output):
         require_forward(self._cache, "Conv2d")
         cols, padded_shape, x_shape, out_hw = self._cache
-        g = as_float_array(grad_output, "Conv2d.backward", "grad_output")
+        g = as_float_array(grad_output, "Conv2d.backward", "grad_output", dtype=cols.dtype)
         check_grad_shape(g, (x_shape[0], self.out_channels, *out_hw), "Conv2d")
         g2 = g.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)
         self.weight.grad += (g2.T @ cols).reshape(self.weight.shape)
@@ -179,7 +179,7 @@ class ConvTranspose2d(Module):
         return out
 
     def forward(self, x):
-        x = _check_input(x, "ConvTranspose2d", self.in_channels)
+        x = _check_input(x, "ConvTranspose2d", self.in_channels, self.weight.data.dtype)
         n, _, h, w = x.shape
         out_hw = self._out_hw(x)
         (ph, pw) = self.padding
@@ -198,7 +198,7 @@ class ConvTranspose2d(Module):
         require_forward(self._cache, "ConvTranspose2d")
         x, out_hw = self._cache
         x_shape = x.shape
-        g = as_float_array(grad_output, "ConvTranspose2d.backward", "grad_output")
+        g = as_float_array(grad_output, "ConvTranspose2d.backward", "grad_output", dtype=x.dtype)
         check_grad_shape(g, (x_shape[0], self.out_channels, *out_hw), "ConvTranspose2d")
         if self.bias is not None:
             self.bias.grad += g.sum(axis=(0, 2, 3))
@@ -234,7 +234,7 @@ class _Pool2d(Module):
         out_hw = _out_hw(who, x, self.kernel_size, self.stride, self.padding, (1, 1))
         (ph, pw) = self.padding
         xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill) if ph or pw else x
-        return _windows(xp, self.kernel_size, self.stride, (1, 1), out_hw), xp.shape, x.shape, out_hw
+        return _windows(xp, self.kernel_size, self.stride, (1, 1), out_hw), xp.shape, x.shape, out_hw, x.dtype
 
     def _grad_input(self, grad_windows, padded_shape, x_shape, out_hw):
         dxp = _scatter(grad_windows, padded_shape, self.kernel_size, self.stride, (1, 1), out_hw)
@@ -249,16 +249,16 @@ class MaxPool2d(_Pool2d):
     """Largest value of each window. (N, C, H, W) -> (N, C, Ho, Wo); the gradient goes to the arg-max."""
 
     def forward(self, x):
-        win, padded_shape, x_shape, out_hw = self._windows(x, -np.inf)
+        win, padded_shape, x_shape, out_hw, dtype = self._windows(x, -np.inf)
         flat = win.reshape(*win.shape[:4], -1)
         idx = flat.argmax(axis=-1)
-        self._cache = (idx, padded_shape, x_shape, out_hw)
+        self._cache = (idx, padded_shape, x_shape, out_hw, dtype)
         return np.take_along_axis(flat, idx[..., None], axis=-1)[..., 0]
 
     def backward(self, grad_output):
         require_forward(self._cache, "MaxPool2d")
-        idx, padded_shape, x_shape, out_hw = self._cache
-        g = as_float_array(grad_output, "MaxPool2d.backward", "grad_output")
+        idx, padded_shape, x_shape, out_hw, dtype = self._cache
+        g = as_float_array(grad_output, "MaxPool2d.backward", "grad_output", dtype=dtype)
         check_grad_shape(g, idx.shape, "MaxPool2d")
         k = self.kernel_size[0] * self.kernel_size[1]
         grad_windows = (g[..., None] * (idx[..., None] == np.arange(k))).reshape(*idx.shape, *self.kernel_size)
@@ -269,14 +269,14 @@ class AvgPool2d(_Pool2d):
     """Mean of each window (padding counts as zeros, torch's default). (N, C, H, W) -> (N, C, Ho, Wo)."""
 
     def forward(self, x):
-        win, padded_shape, x_shape, out_hw = self._windows(x, 0.0)
-        self._cache = (padded_shape, x_shape, out_hw)
+        win, padded_shape, x_shape, out_hw, dtype = self._windows(x, 0.0)
+        self._cache = (padded_shape, x_shape, out_hw, dtype)
         return win.mean(axis=(-2, -1))
 
     def backward(self, grad_output):
         require_forward(self._cache, "AvgPool2d")
-        padded_shape, x_shape, out_hw = self._cache
-        g = as_float_array(grad_output, "AvgPool2d.backward", "grad_output")
+        padded_shape, x_shape, out_hw, dtype = self._cache
+        g = as_float_array(grad_output, "AvgPool2d.backward", "grad_output", dtype=dtype)
         check_grad_shape(g, (*x_shape[:2], *out_hw), "AvgPool2d")
         k = self.kernel_size[0] * self.kernel_size[1]
         grad_windows = np.broadcast_to((g / k)[..., None, None], (*g.shape, *self.kernel_size))
