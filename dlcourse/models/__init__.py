@@ -4,3 +4,5 @@ from .mlp import MLP
 from .tabular import TabularNet
 
 __all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields"]
+from .rnn import RecurrentNet  # noqa: E402 (lesson 07)
+__all__ += ["RecurrentNet"]
