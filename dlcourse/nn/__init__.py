@@ -12,3 +12,5 @@ __all__ = ["functional", "init", "Module", "Parameter", "Sequential", "Linear",
            "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout", "BatchNorm1d", "BatchNorm2d",
            "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax",
            "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "fit", "accuracy"]
+from .recurrent import GRU, LSTM, RNN  # noqa: E402
+__all__ += ["RNN", "LSTM", "GRU"]
