@@ -10,7 +10,8 @@ import time
 
 import numpy as np
 
-WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer")
+WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer",
+           "GradientsThroughTime")
 
 
 def widget_update_times(repeats=5):

@@ -14,3 +14,5 @@ __all__ = ["functional", "init", "Module", "Parameter", "Sequential", "Linear",
            "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "fit", "accuracy"]
 from .recurrent import GRU, LSTM, RNN  # noqa: E402
 __all__ += ["RNN", "LSTM", "GRU"]
+from .sequence import RecurrentNet, gradient_norms  # noqa: E402 (lesson 07)
+__all__ += ["RecurrentNet", "gradient_norms"]

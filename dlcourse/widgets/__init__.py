@@ -9,3 +9,5 @@ from .optimizers import OptimizerRace
 from .playground import Playground
 
 __all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer", "FeatureMapViewer", "top_patches", "ActivationExplorer", "gradient_through_depth"]
+from .recurrent import GradientsThroughTime  # noqa: E402 (lesson 07)
+__all__ += ["GradientsThroughTime"]
