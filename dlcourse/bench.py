@@ -78,6 +78,28 @@ def conv2d_times(shape, out_channels, repeats=15):
             _median_ms(torch_run(torch.float32), repeats))
 
 
+def lstm_times(seq_len=50, batch=32, input_size=32, hidden_size=64, repeats=15):
+    """LSTM forward + backward (BPTT over seq_len steps): NumPy ms, torch float64 ms, torch float32 ms."""
+    import torch
+    from . import nn
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((seq_len, batch, input_size))
+    g = rng.standard_normal((seq_len, batch, hidden_size))
+    lstm = nn.LSTM(input_size, hidden_size)
+
+    def ours():
+        lstm(x)
+        lstm.backward(g)
+
+    def torch_run(dtype):
+        tlstm = torch.nn.LSTM(input_size, hidden_size).to(dtype)
+        xt, gt = torch.tensor(x, dtype=dtype, requires_grad=True), torch.tensor(g, dtype=dtype)
+        return lambda: tlstm(xt)[0].backward(gt)
+
+    return (_median_ms(ours, repeats), _median_ms(torch_run(torch.float64), repeats),
+            _median_ms(torch_run(torch.float32), repeats))
+
+
 def notebook_times(paths=None):
     """``{notebook name: seconds}`` to execute each lesson top to bottom in a fresh kernel (nothing is saved)."""
     import nbformat
@@ -117,6 +139,9 @@ def main(repeats=5, notebooks=True):
         ours, t64, t32 = conv2d_times(shape, c_out)
         label = f"{shape} -> {c_out} ch"
         print(f"{label:<34}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
+    print(f"\n{'LSTM fwd+bwd (BPTT)':<34}{'NumPy':>8}{'torch64':>9}{'ratio':>7}{'torch32':>9}{'ratio':>7}")
+    ours, t64, t32 = lstm_times()
+    print(f"{'I=32, H=64, T=50, N=32':<34}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
     print(f"\nimport dlcourse: {import_time_ms():.0f} ms")
     if notebooks:
         times = notebook_times()

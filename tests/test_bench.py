@@ -9,6 +9,7 @@ def test_bench_prints_every_section(capsys):
     for name in bench.WIDGETS:
         assert name in out
     assert "Linear(512,512)+ReLU" in out and "Conv2d 3x3" in out and "import dlcourse" in out
+    assert "LSTM fwd+bwd" in out and "I=32, H=64, T=50, N=32" in out
 
 
 def test_notebook_timer_runs_a_notebook():

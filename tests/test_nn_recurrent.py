@@ -348,3 +348,30 @@ def test_backward_errors():
     rnn(np.zeros((5, 2)))
     with pytest.raises(ValueError, match=r"grad_h_n of shape \(1, 1, 3\).*shape \(1, 3\)"):
         rnn.backward(np.zeros((5, 3)), np.zeros((1, 1, 3)))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_saturated_gates_stay_exact(kind, rng):
+    """Inputs 30x too large saturate every sigmoid and tanh: still torch's numbers, no overflow or NaN."""
+    x = 30 * rng.standard_normal((8, 2, 3))
+    torch.manual_seed(3)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        _, _, pairs = _run_both(kind, x, None, _final_grads(kind, (1, 2, 4), True, rng), rng,
+                                input_size=3, hidden_size=4)
+    _assert_parity(pairs, tol=1e-9)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_inputs_untouched_and_output_is_a_copy(kind, rng):
+    module = getattr(nn, kind)(3, 4, num_layers=2)
+    x = rng.standard_normal((5, 2, 3))
+    hx = _states(kind, (2, 2, 4), rng)
+    x0, hx0 = x.copy(), [s.copy() for s in _flat(hx)]
+    y, _ = module(x, hx)
+    h_last = module.h_seq[-1].copy()
+    y[...] = 0.0  # a learner editing the output must not change what backward uses
+    module.backward(rng.standard_normal(y.shape), *_final_grads(kind, (2, 2, 4), True, rng))
+    np.testing.assert_array_equal(x, x0)
+    for s, s0 in zip(_flat(hx), hx0):
+        np.testing.assert_array_equal(s, s0)
+    np.testing.assert_array_equal(module.h_seq[-1], h_last)

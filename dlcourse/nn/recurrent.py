@@ -45,8 +45,12 @@ def _tanh_half_to_sigmoid(a):
 class _RNNBase(Module):
     """Shared by RNN, LSTM and GRU: parameters, layouts, checks, input projection, parameter gradients.
 
-    A subclass sets ``_gate_names`` (one per block of H rows; RNN has one unnamed block) and
-    ``_n_states`` (2 for LSTM's (h, c)), and implements ``_steps`` / ``_steps_backward`` for its cell.
+    A subclass sets ``_n_blocks`` (gate blocks of H rows), ``_gate_names`` (RNN's single block has
+    none), ``_n_states`` (2 for LSTM's (h, c)) and ``_sigmoid_blocks``, and implements the time loops
+    ``_steps(z, h_all, w_hh_t, b_hh, other_states) -> cache`` (z: (T, N, G*H) input part of every
+    pre-activation, turned into the gate activations in place) and
+    ``_steps_backward(cache, d_out, dh_seq, w_hh, carry) -> (dz_x, dz_h)`` (gradients w.r.t. the
+    input-side and hidden-side pre-activations; they differ only for GRU's n gate).
     """
     _gate_names = ()
     _n_blocks = 1
@@ -265,7 +269,7 @@ class RNN(_RNNBase):
                 np.tanh(h_all[t + 1], out=h_all[t + 1])
             else:
                 np.maximum(h_all[t + 1], 0.0, out=h_all[t + 1])
-        return {"a": z[:, :, :0]}  # no gates: an empty (T, N, 0) block
+        return {}  # no gates to keep
 
     def _steps_backward(self, c, d_out, dh_seq, w_hh, carry):
         h = c["h_all"][1:]
