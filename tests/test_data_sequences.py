@@ -45,6 +45,12 @@ def test_windows_are_chronological_scaled_on_train_and_never_share_a_target():
     assert np.array_equal(d2.X_train, d.X_train) and np.array_equal(d2.y_train, d.y_train) and d2.mean == d.mean
 
 
+def test_windows_without_validation_part():
+    d = dl.data.make_windows(np.arange(200.0), n_in=10, n_out=3, val_size=0, test_size=0.2)
+    assert d.X_val.shape == (0, 10, 1) and d.y_val.shape == (0, 3)
+    assert d.start_train.max() + 3 <= 160 <= d.start_test.min()
+
+
 def test_seasonal_naive_repeats_last_week():
     X = np.arange(20.0)[None, :, None]
     assert np.array_equal(dl.data.seasonal_naive(X, 7), [np.arange(13.0, 20.0)])
