@@ -11,7 +11,8 @@ import time
 import numpy as np
 
 WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer",
-           "LatentExplorer", "AttentionExplorer", "GANLab")
+           "LatentExplorer", "AttentionExplorer", "GANLab",
+           "GradientsThroughTime")
 
 
 def _char_sampler():

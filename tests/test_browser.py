@@ -32,6 +32,7 @@ EXPLORER_NOTEBOOKS = {
     "all_explorers": [
         "dl.widgets.NeuronExplorer()", "dl.widgets.ActivationExplorer()", "dl.widgets.OptimizerRace()",
         "dl.widgets.BackpropStepper()", "dl.widgets.Playground()", "dl.widgets.ConvolutionExplorer()",
+        "dl.widgets.GradientsThroughTime(lag=10)",
         "digits = dl.data.load_digits(val_size=0)\n"
         "dl.widgets.FeatureMapViewer(dl.models.CNN(), digits.X_test[:5], digits.y_test[:5])",
         "dl.widgets.LatentExplorer(dl.models.AutoEncoder(64, (16,), 2), dl.models.AutoEncoder(64, (16,), 4))",

@@ -1,16 +1,15 @@
 """PyTorch reference architectures: plain ``torch.nn.Module`` subclasses a learner can read."""
+from .autoencoder import VAE, AutoEncoder, ConvAutoEncoder, fit_autoencoder, reconstruction_error
 from .cnn import CNN, ReceptiveField, receptive_fields
-from .mlp import MLP
-from .tabular import TabularNet
-
-__all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields"]
-from .autoencoder import VAE, AutoEncoder, ConvAutoEncoder, fit_autoencoder, reconstruction_error  # noqa: E402
-__all__ += ["AutoEncoder", "ConvAutoEncoder", "VAE", "fit_autoencoder", "reconstruction_error"]
-from .transformer import CharGPT, TransformerClassifier  # noqa: E402
-
-__all__ += ["TransformerClassifier", "CharGPT"]
-from .gan import (GAN_LOSSES, ConvDiscriminator, ConvGenerator, MLPDiscriminator, MLPGenerator,  # noqa: E402
+from .gan import (GAN_LOSSES, ConvDiscriminator, ConvGenerator, MLPDiscriminator, MLPGenerator,
                   discriminator_loss, generator_loss, train_gan)
+from .mlp import MLP
+from .rnn import RecurrentNet
+from .tabular import TabularNet
+from .transformer import CharGPT, TransformerClassifier
 
-__all__ += ["MLPGenerator", "MLPDiscriminator", "ConvGenerator", "ConvDiscriminator", "discriminator_loss",
-            "generator_loss", "train_gan", "GAN_LOSSES"]
+__all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields", "RecurrentNet",
+           "TransformerClassifier", "CharGPT",
+           "AutoEncoder", "ConvAutoEncoder", "VAE", "fit_autoencoder", "reconstruction_error",
+           "MLPGenerator", "MLPDiscriminator", "ConvGenerator", "ConvDiscriminator", "discriminator_loss",
+           "generator_loss", "train_gan", "GAN_LOSSES"]
