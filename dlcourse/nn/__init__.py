@@ -14,10 +14,10 @@ from .resize import Unflatten, Upsample
 from .sequence import RecurrentNet, gradient_norms
 from .training import accuracy, fit
 
-__all__ = ["functional", "init", "gan", "Module", "Parameter", "Sequential", "Linear",
-           "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "Flatten", "Unflatten", "Upsample", "Dropout",
-           "BatchNorm1d", "BatchNorm2d", "LayerNorm", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax",
-           "RNN", "LSTM", "GRU", "RecurrentNet", "gradient_norms",
-           "Embedding", "PositionalEncoding", "sinusoidal_positions", "MultiheadAttention",
-           "TransformerEncoderLayer", "TransformerEncoder", "generate_square_subsequent_mask",
-           "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "fit", "accuracy"]
+__all__ = ["functional", "init", "Module", "Parameter", "Sequential", "Linear",
+           "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout", "BatchNorm1d", "BatchNorm2d",
+           "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax",
+           "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "fit", "accuracy",
+           "ConvTranspose2d", "Upsample", "Unflatten", "LayerNorm", "RNN", "LSTM", "GRU", "RecurrentNet",
+           "gradient_norms", "Embedding", "PositionalEncoding", "sinusoidal_positions", "MultiheadAttention",
+           "TransformerEncoderLayer", "TransformerEncoder", "generate_square_subsequent_mask", "gan"]
