@@ -1,18 +1,19 @@
 """Reference solutions for lesson 09, autoencoders."""
 import numpy as np
 
-# encoder 784 -> 256 -> 64 -> 16 and decoder 16 -> 64 -> 256 -> 784, weights plus biases
-ex09_autoencoder_parameters = (784 * 256 + 256 + 256 * 64 + 64 + 64 * 16 + 16) + (16 * 64 + 64 + 64 * 256 + 256 + 256 * 784 + 784)
+# the largest hidden width h with AutoEncoder(64, (h,), 8) no bigger than ConvAutoEncoder(8, (16, 32), 8):
+# (64h + h) + (8h + 8) + (8h + h) + (64h + 64) = 146h + 72 <= 11,753
+ex09_parameter_budget = (11_753 - 72) // 146
 
 
 def ex09_autoencoder_backward(x, W1, b1, W2, b2):
     """Loss and gradients of mean((relu(x W1^T + b1) W2^T + b2 - x)^2): returns (loss, dW1, db1, dW2, db2)."""
     h = x @ W1.T + b1
-    z = np.maximum(h, 0)
-    x_hat = z @ W2.T + b2
+    a = np.maximum(h, 0)
+    x_hat = a @ W2.T + b2
     loss = np.mean((x_hat - x) ** 2)
-    g = 2 * (x_hat - x) / x.size          # dL/dx_hat: the mean runs over every entry
-    dW2, db2 = g.T @ z, g.sum(axis=0)
+    g = 2 * (x_hat - x) / x.size          # dL/dx_hat: the mean runs over all N * D entries
+    dW2, db2 = g.T @ a, g.sum(axis=0)
     gh = (g @ W2) * (h > 0)               # back through the decoder's weights and the ReLU
     dW1, db1 = gh.T @ x, gh.sum(axis=0)
     return loss, dW1, db1, dW2, db2

@@ -125,3 +125,15 @@ def test_errors_teach(make, match):
 def test_fit_autoencoder_rejects_other_models():
     with pytest.raises(TypeError, match="got Linear"):
         models.fit_autoencoder(torch.nn.Linear(2, 2), np.zeros((3, 2)))
+
+
+def test_identity_activation_makes_a_linear_autoencoder():
+    """activation_name='identity' with a linear output: the whole autoencoder is an affine map."""
+    torch.manual_seed(0)
+    ae = models.AutoEncoder(6, hidden=(5,), latent=2, activation_name="identity", output="linear").double()
+    assert not any(isinstance(m, (torch.nn.ReLU, torch.nn.Sigmoid)) for m in ae.modules())
+    a, b = torch.rand(4, 6, dtype=torch.float64), torch.rand(4, 6, dtype=torch.float64)
+    with torch.no_grad():
+        assert torch.allclose(ae(0.3 * a + 0.7 * b), 0.3 * ae(a) + 0.7 * ae(b), atol=1e-12)
+        relu = models.AutoEncoder(6, hidden=(5,), latent=2, output="linear").double()
+        assert not torch.allclose(relu(0.3 * a + 0.7 * b), 0.3 * relu(a) + 0.7 * relu(b), atol=1e-6)

@@ -2,6 +2,7 @@
 from torch import nn
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU, "leaky_relu": nn.LeakyReLU}
+ACTIVATIONS["identity"] = nn.Identity  # no non-linearity: the linear control for an experiment
 
 
 def activation(name):
