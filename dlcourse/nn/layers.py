@@ -108,39 +108,55 @@ class _BatchNorm(Module):
 
     def forward(self, x):
         x = self._check(x)
-        axes = (0,) + tuple(range(2, x.ndim))
-        shape = (1, -1) + (1,) * (x.ndim - 2)
+        n = x.shape[0]
+        # (N, C, L) view: each channel's values lie along axes 0 and 2, and broadcasting a per-channel
+        # (C, 1) array runs along contiguous rows of L (much faster than (1, C, 1, 1) over NCHW)
+        x3 = x.reshape(n, self.num_features, -1)
+        count = n * x3.shape[2]
         if self.training:
-            count = x.size // self.num_features
             if count < 2:
                 raise ValueError(f"{type(self).__name__}: training needs more than one value per channel "
                                  f"(got input of shape {tuple(x.shape)}); use a larger batch or call eval()")
-            mean, var = x.mean(axis=axes), x.var(axis=axes)
+            mean = x3.sum(axis=(0, 2)) / count
+            x_hat = x3 - mean[:, None]
+            var = np.einsum("ncl,ncl->c", x_hat, x_hat) / count  # biased; einsum needs no squared temporary
             m = self.momentum
             self.running_mean[...] = (1 - m) * self.running_mean + m * mean
             self.running_var[...] = (1 - m) * self.running_var + m * var * count / (count - 1)
             self.num_batches_tracked += 1
         else:
             mean, var = self.running_mean, self.running_var
+            x_hat = x3 - mean[:, None]
         inv_std = 1.0 / np.sqrt(var + self.eps)
-        x_hat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
-        self._cache = (x_hat, inv_std, axes, shape, self.training)
+        x_hat *= inv_std[:, None]
+        self._cache = (x_hat, inv_std, x.shape, self.training)
         if self.weight is None:
-            return x_hat
-        return x_hat * self.weight.data.reshape(shape) + self.bias.data.reshape(shape)
+            return x_hat.reshape(x.shape)
+        y = x_hat * self.weight.data[:, None]
+        y += self.bias.data[:, None]
+        return y.reshape(x.shape)
 
     def backward(self, grad_output):
         require_forward(self._cache, type(self).__name__)
-        x_hat, inv_std, axes, shape, training = self._cache
+        x_hat, inv_std, x_shape, training = self._cache
         g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output")
-        check_grad_shape(g, x_hat.shape, type(self).__name__)
+        check_grad_shape(g, x_shape, type(self).__name__)
+        g = g.reshape(x_hat.shape)
+        # the two per-channel sums give the parameter gradients and, since weight is constant over each
+        # channel, the input gradient too: standardize_backward's means with weight taken out
+        sum_g = g.sum(axis=(0, 2))
+        sum_g_x_hat = np.einsum("ncl,ncl->c", g, x_hat)
         if self.weight is not None:
-            self.weight.grad += (g * x_hat).sum(axis=axes)
-            self.bias.grad += g.sum(axis=axes)
-            g = g * self.weight.data.reshape(shape)
+            self.weight.grad += sum_g_x_hat
+            self.bias.grad += sum_g
+        scale = inv_std if self.weight is None else inv_std * self.weight.data
         if not training:  # fixed statistics: a plain per-channel scale
-            return g * inv_std.reshape(shape)
-        return standardize_backward(g, x_hat, inv_std.reshape(shape), axes)
+            return (g * scale[:, None]).reshape(x_shape)
+        count = x_hat.shape[0] * x_hat.shape[2]
+        dx = g * scale[:, None]
+        dx -= x_hat * (scale * sum_g_x_hat / count)[:, None]
+        dx -= (scale * sum_g / count)[:, None]
+        return dx.reshape(x_shape)
 
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.weight is not None}"
