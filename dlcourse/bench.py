@@ -59,13 +59,6 @@ def _layer_cases():
     ]
 
 
-def _cast(module, dtype):
-    for p in module.parameters():
-        p.data = p.data.astype(dtype)
-        p.grad = np.zeros_like(p.data)
-    return module
-
-
 def fwd_bwd_ms(ours, theirs, shape, dtype, n_inputs=1, repeats=15):
     """Median ms of one forward + backward of the NumPy module ``ours`` and of its torch twin ``theirs``, both
     with ``theirs``' weights, parameters and a random input of ``shape`` in ``dtype`` (np.float64 or np.float32).
@@ -73,7 +66,7 @@ def fwd_bwd_ms(ours, theirs, shape, dtype, n_inputs=1, repeats=15):
     import torch
     if list(ours.parameters()):
         ours.load_state_dict(theirs.state_dict())
-    ours, theirs = _cast(ours, dtype), theirs.to(getattr(torch, np.dtype(dtype).name))
+    ours, theirs = ours.to(dtype), theirs.to(getattr(torch, np.dtype(dtype).name))
     x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
     g = np.random.default_rng(1).standard_normal(_first(ours(*(x,) * n_inputs)).shape).astype(dtype)
     xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(g)

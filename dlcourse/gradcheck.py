@@ -5,7 +5,12 @@ parameter) with centred finite differences; ``compare_with_torch`` copies a
 torch module's weights into a NumPy one and compares forward outputs and all
 gradients with torch autograd. Both return a ``GradcheckResult`` whose printed
 form is one stable line, good for a checked notebook cell.
+
+Both run in float64: in float32, rounding alone gives relative errors around 1e-4 and finite differences
+are meaningless. A module whose parameters are float32 (``module.float()``) is checked through a float64
+copy, so the module itself is left as it is (no gradients added, no weights loaded).
 """
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -82,13 +87,22 @@ def _check_module_type(module, who):
         raise TypeError(f"{who} takes a dlcourse.nn module, got {type(module).__name__}")
 
 
+def _in_float64(module):
+    """``module`` itself if all its parameters and floating buffers are float64, else a float64 copy."""
+    arrays = [p.data for p in module.parameters()] + [b for _, b in module.named_buffers()]
+    if all(a.dtype == np.float64 for a in arrays if np.issubdtype(a.dtype, np.floating)):
+        return module
+    return copy.deepcopy(module).double()
+
+
 def check_module(module, x, eps=1e-6, tol=1e-6, seed=0):
-    """Finite-difference check of ``module``'s backward for input ``x``.
+    """Finite-difference check of ``module``'s backward for input ``x``, in float64.
 
     The scalar checked is ``sum(module(x) * g)`` for a fixed random ``g``, so every
-    output element's gradient path is exercised.
+    output element's gradient path is exercised. A float32 module is checked through a float64 copy.
     """
     _check_module_type(module, "check_module")
+    module = _in_float64(module)
     x = np.array(x, dtype=np.float64)
     g = np.random.default_rng(seed).standard_normal(np.shape(module(x)))
 
@@ -114,11 +128,13 @@ def check_function(f, x, grad_f, eps=1e-6, tol=1e-6):
 def compare_with_torch(module, torch_module, x, tol=1e-6, seed=0):
     """Copy ``torch_module``'s weights into ``module``; compare outputs and all gradients.
 
-    Everything runs in float64 on the CPU so differences reflect the maths, not rounding.
+    Everything runs in float64 on the CPU so differences reflect the maths, not rounding; a float32
+    ``module`` is compared through a float64 copy (it keeps its own weights).
     """
     import torch
 
     _check_module_type(module, "compare_with_torch")
+    module = _in_float64(module)
     torch_module = torch_module.double().cpu()
     module.load_state_dict(torch_module.state_dict())
     x = np.array(x, dtype=np.float64)

@@ -3,7 +3,12 @@
 Hyper-parameter names, defaults and the order of operations match torch, so a
 NumPy model and a torch model started from the same weights and fed the same
 gradients follow the same trajectory (checked step by step in the tests).
+
+The state (momentum buffers, Adam's averages) has the parameters' dtype, so a float32 model takes
+float32 steps; constants are Python floats, which never turn float32 arrays into float64.
 """
+import math
+
 import numpy as np
 
 from .nn.module import Parameter
@@ -45,6 +50,9 @@ class Optimizer:
 
     def step(self):
         for p, state in zip(self.params, self.state):
+            for key, value in state.items():  # the model was converted (model.float()) after earlier steps
+                if isinstance(value, np.ndarray) and value.dtype != p.data.dtype:
+                    state[key] = value.astype(p.data.dtype)
             self._update(p, p.grad, state)
 
     def __repr__(self):
@@ -159,7 +167,7 @@ class Adam(Optimizer):
             v = vmax
         bc1 = 1.0 - b1 ** step
         bc2 = 1.0 - b2 ** step
-        denom = np.sqrt(v) / np.sqrt(bc2) + self.eps
+        denom = np.sqrt(v) / math.sqrt(bc2) + self.eps
         p.data -= (self.lr / bc1) * m / denom
 
 

@@ -2,8 +2,37 @@
 import numpy as np
 
 
-def as_float_array(x, who, name="input"):
-    """``x`` as a float64 array; TypeError naming ``who`` for anything non-numeric."""
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def float_dtype(dtype):
+    """The dtype an array of ``dtype`` is computed in: float32 and float64 stay, anything else becomes float64."""
+    dtype = np.dtype(dtype)
+    return dtype if dtype in FLOAT_DTYPES else np.dtype(np.float64)
+
+
+def as_dtype(dtype, who):
+    """float32 or float64 as a NumPy dtype, from np.float32, np.dtype, 'float32' or torch.float32 (and float64)."""
+    text = str(dtype)
+    if text.startswith("torch."):  # torch.float32 -> 'float32', without importing torch
+        dtype = text[len("torch."):]
+    try:
+        dt = None if dtype is None else np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt not in FLOAT_DTYPES:  # (np.dtype == None is True: None means float64 to NumPy)
+        raise (TypeError if dt is None else ValueError)(
+            f"{who}: dtype must be float32 or float64 (np.float32, 'float32', torch.float32 or the float64 "
+            f"versions), got {dtype!r}")
+    return dt
+
+
+def as_float_array(x, who, name="input", dtype=None):
+    """``x`` as a float array of ``dtype``; TypeError naming ``who`` for anything non-numeric.
+
+    ``dtype=None`` keeps float32 and float64 input as it is and turns integers (and other floats) into
+    float64; a layer with parameters passes their dtype, so its input is cast to it (see ``Module``).
+    """
     if x is None:
         raise TypeError(f"{who} got None as {name}: pass a NumPy array")
     if hasattr(x, "detach") and hasattr(x, "numpy"):  # a torch tensor
@@ -12,7 +41,7 @@ def as_float_array(x, who, name="input"):
     arr = np.asarray(x)
     if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
         raise TypeError(f"{who} expects a real-valued numeric array as {name}, got dtype {arr.dtype}")
-    return arr.astype(np.float64, copy=False)
+    return arr.astype(float_dtype(arr.dtype) if dtype is None else dtype, copy=False)
 
 
 def positive_int(value, who, name):

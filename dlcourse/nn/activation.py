@@ -21,7 +21,7 @@ class _Elementwise(Module):
 
     def backward(self, grad_output):
         require_forward(self._x, type(self).__name__)
-        g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output")
+        g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output", dtype=self._x.dtype)
         check_grad_shape(g, self._x.shape, type(self).__name__)
         return g * self._df(self._x)
 
@@ -98,7 +98,7 @@ class Softmax(Module):
 
     def backward(self, grad_output):
         require_forward(self._y, "Softmax")
-        g = as_float_array(grad_output, "Softmax.backward", "grad_output")
+        g = as_float_array(grad_output, "Softmax.backward", "grad_output", dtype=self._y.dtype)
         check_grad_shape(g, self._y.shape, "Softmax")
         return F.softmax_backward(self._y, g, self.dim)
 

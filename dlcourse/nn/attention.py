@@ -1,5 +1,6 @@
 """Multi-head attention and the Transformer encoder layer, with torch.nn's names, shapes and mask rules."""
 import copy
+import math
 
 import numpy as np
 
@@ -84,7 +85,7 @@ class MultiheadAttention(Module):
     # -- input handling ---------------------------------------------------------------------------
     def _to_internal(self, x, name):
         """Input in any accepted layout -> (N, len, E), plus whether it had a batch dimension."""
-        x = as_float_array(x, "MultiheadAttention", name)
+        x = as_float_array(x, "MultiheadAttention", name, dtype=self.in_proj_weight.data.dtype)
         layout = "(N, L, E)" if self.batch_first else "(L, N, E)"
         if x.ndim not in (2, 3) or x.shape[-1] != self.embed_dim:
             raise ValueError(f"MultiheadAttention(embed_dim={self.embed_dim}) expects {name} of shape {layout} or "
@@ -143,7 +144,7 @@ class MultiheadAttention(Module):
         mask = self._merge_masks(attn_mask, key_padding_mask, is_causal, N, L, S, batched)
 
         W = self.in_proj_weight.data
-        b = np.zeros(3 * E) if self.in_proj_bias is None else self.in_proj_bias.data
+        b = np.zeros(3 * E, W.dtype) if self.in_proj_bias is None else self.in_proj_bias.data
         if self_attention:  # one matrix product for all three projections
             qkv = q_in @ W.T
             qkv += b  # in place: a fresh temporary of this size costs more than the addition
@@ -151,7 +152,7 @@ class MultiheadAttention(Module):
         else:
             q, k, v = (x @ W[i * E:(i + 1) * E].T + b[i * E:(i + 1) * E] for i, x in enumerate((q_in, k_in, v_in)))
         # split the features into heads: (N, len, E) -> (N, h, len, d)
-        qh = q.reshape(N, L, h, d).transpose(0, 2, 1, 3) * (1.0 / np.sqrt(d))
+        qh = q.reshape(N, L, h, d).transpose(0, 2, 1, 3) * (1.0 / math.sqrt(d))
         kh = k.reshape(N, S, h, d).transpose(0, 2, 1, 3)
         vh = v.reshape(N, S, h, d).transpose(0, 2, 1, 3)
         probs = F._attention_probs(qh, kh, mask)
@@ -174,7 +175,7 @@ class MultiheadAttention(Module):
         q_in, k_in, v_in, qh, kh, vh, probs, weights, dropped, batched = self._cache
         N, L, E = q_in.shape
         S, h, d = k_in.shape[1], self.num_heads, self.head_dim
-        g = as_float_array(grad_output, "MultiheadAttention.backward", "grad_output")
+        g = as_float_array(grad_output, "MultiheadAttention.backward", "grad_output", dtype=q_in.dtype)
         check_grad_shape(g, self._from_internal(q_in, batched).shape, "MultiheadAttention")
         g = g[None] if not batched else g if self.batch_first else g.transpose(1, 0, 2)
         g_heads = self.out_proj.backward(g).reshape(N, L, h, d).transpose(0, 2, 1, 3)
@@ -183,7 +184,7 @@ class MultiheadAttention(Module):
         if dropped:
             g_weights = self.attn_dropout.backward(g_weights)
         g_scores = F.softmax_backward(probs, g_weights, out=g_weights)  # g_weights is ours to overwrite
-        g_qh = (g_scores @ kh) * (1.0 / np.sqrt(d))  # qh already carries the scale
+        g_qh = (g_scores @ kh) * (1.0 / math.sqrt(d))  # qh already carries the scale
         g_kh = g_scores.transpose(0, 1, 3, 2) @ qh
         W = self.in_proj_weight.data
         grads = []
@@ -249,7 +250,7 @@ class TransformerEncoderLayer(Module):
         return g
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
-        x = as_float_array(src, "TransformerEncoderLayer", "src")
+        x = as_float_array(src, "TransformerEncoderLayer", "src", dtype=self.linear1.weight.data.dtype)
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
             x = x + self._ff_block(self.norm2(x))
@@ -261,7 +262,8 @@ class TransformerEncoderLayer(Module):
 
     def backward(self, grad_output):
         require_forward(self._src_shape, "TransformerEncoderLayer")
-        g = as_float_array(grad_output, "TransformerEncoderLayer.backward", "grad_output")
+        g = as_float_array(grad_output, "TransformerEncoderLayer.backward", "grad_output",
+                           dtype=self.linear1.weight.data.dtype)
         check_grad_shape(g, self._src_shape, "TransformerEncoderLayer")
         if self.norm_first:  # each residual branch adds its gradient to the skip path's
             g = g + self.norm2.backward(self._ff_backward(g))

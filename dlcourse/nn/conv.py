@@ -93,8 +93,8 @@ def _kernel_grad(matrix, shape):
     return matrix.reshape(a, kh, kw, b).transpose(0, 3, 1, 2)
 
 
-def _check_input(x, who, channels=None):
-    x = as_float_array(x, who)
+def _check_input(x, who, channels=None, dtype=None):
+    x = as_float_array(x, who, dtype=dtype)
     if x.ndim != 4:
         raise ValueError(f"{who} expects input of shape (N, C, H, W), got {tuple(x.shape)}"
                          + (": add a batch axis with x[None]" if x.ndim == 3 else ""))
@@ -132,7 +132,7 @@ class Conv2d(Module):
         self._cache = None
 
     def forward(self, x):
-        x = _check_input(x, "Conv2d", self.in_channels)
+        x = _check_input(x, "Conv2d", self.in_channels, self.weight.data.dtype)
         out_hw = _out_hw("Conv2d", x, self.kernel_size, self.stride, self.padding, self.dilation)
         xp = _to_chwn(x, self.padding)
         slices = _offset_slices(self.kernel_size, self.stride, self.dilation, out_hw, lead=1)
@@ -147,7 +147,7 @@ class Conv2d(Module):
     def backward(self, grad_output):
         require_forward(self._cache, "Conv2d")
         cols, padded_shape, x_shape, out_hw, slices = self._cache
-        g = as_float_array(grad_output, "Conv2d.backward", "grad_output")
+        g = as_float_array(grad_output, "Conv2d.backward", "grad_output", dtype=cols.dtype)
         check_grad_shape(g, (x_shape[0], self.out_channels, *out_hw), "Conv2d")
         g2 = g.transpose(1, 2, 3, 0).reshape(self.out_channels, -1)  # (C_out, Ho Wo N), cols' layout
         self.weight.grad += _kernel_grad(g2 @ cols.T, self.weight.shape)
@@ -210,7 +210,7 @@ class ConvTranspose2d(Module):
         return out
 
     def forward(self, x):
-        x = _check_input(x, "ConvTranspose2d", self.in_channels)
+        x = _check_input(x, "ConvTranspose2d", self.in_channels, self.weight.data.dtype)
         n, _, h, w = x.shape
         out_hw = self._out_hw(x)
         (ph, pw) = self.padding
@@ -229,7 +229,7 @@ class ConvTranspose2d(Module):
     def backward(self, grad_output):
         require_forward(self._cache, "ConvTranspose2d")
         rows, x_shape, out_hw, slices = self._cache
-        g = as_float_array(grad_output, "ConvTranspose2d.backward", "grad_output")
+        g = as_float_array(grad_output, "ConvTranspose2d.backward", "grad_output", dtype=rows.dtype)
         check_grad_shape(g, (x_shape[0], self.out_channels, *out_hw), "ConvTranspose2d")
         if self.bias is not None:
             self.bias.grad += g.sum(axis=(0, 2, 3))
@@ -288,7 +288,7 @@ class MaxPool2d(_Pool2d):
     def backward(self, grad_output):
         require_forward(self._cache, "MaxPool2d")
         xp, out, x_shape, slices = self._cache
-        g = as_float_array(grad_output, "MaxPool2d.backward", "grad_output")
+        g = as_float_array(grad_output, "MaxPool2d.backward", "grad_output", dtype=xp.dtype)
         check_grad_shape(g, out.shape, "MaxPool2d")
         has_nan = np.isnan(out).any()
         free = np.ones(out.shape, dtype=bool)  # windows whose arg-max is still to be found
@@ -303,7 +303,7 @@ class MaxPool2d(_Pool2d):
                 np.logical_xor(free, hit, out=free)
                 yield g * hit
 
-        return self._grad_input(parts(), xp.shape, x_shape, slices, g.dtype)
+        return self._grad_input(parts(), xp.shape, x_shape, slices, xp.dtype)
 
 
 class AvgPool2d(_Pool2d):
@@ -315,13 +315,13 @@ class AvgPool2d(_Pool2d):
         for s in slices[1:]:
             out += xp[s]
         out /= len(slices)
-        self._cache = (xp.shape, x_shape, out_hw, slices)
+        self._cache = (xp.shape, x_shape, out_hw, slices, xp.dtype)
         return out
 
     def backward(self, grad_output):
         require_forward(self._cache, "AvgPool2d")
-        padded_shape, x_shape, out_hw, slices = self._cache
-        g = as_float_array(grad_output, "AvgPool2d.backward", "grad_output")
+        padded_shape, x_shape, out_hw, slices, dtype = self._cache
+        g = as_float_array(grad_output, "AvgPool2d.backward", "grad_output", dtype=dtype)
         check_grad_shape(g, (*x_shape[:2], *out_hw), "AvgPool2d")
         part = g / len(slices)  # every value of a window gets an equal share
-        return self._grad_input([part] * len(slices), padded_shape, x_shape, slices, part.dtype)
+        return self._grad_input([part] * len(slices), padded_shape, x_shape, slices, dtype)

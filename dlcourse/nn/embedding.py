@@ -53,7 +53,7 @@ class Embedding(Module):
 
     def backward(self, grad_output):
         require_forward(self._indices, "Embedding")
-        g = as_float_array(grad_output, "Embedding.backward", "grad_output")
+        g = as_float_array(grad_output, "Embedding.backward", "grad_output", dtype=self.weight.data.dtype)
         check_grad_shape(g, self._indices.shape + (self.embedding_dim,), "Embedding")
         idx, rows = self._indices.reshape(-1), g.reshape(-1, self.embedding_dim)
         if self.padding_idx is not None:
@@ -109,7 +109,7 @@ class PositionalEncoding(Module):
             raise ValueError(f"PositionalEncoding(max_len={self.max_len}) got a sequence of length {length}: "
                              "raise max_len")
         self._shape = x.shape
-        pe = self.pe[:length]
+        pe = self.pe[:length].astype(x.dtype, copy=False)  # the table is float64; compute in x's dtype
         return x + (pe[:, None, :] if x.ndim == 3 and not self.batch_first else pe)
 
     def backward(self, grad_output):

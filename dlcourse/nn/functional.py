@@ -3,17 +3,25 @@
 Each ``f`` has a partner ``f_grad`` giving df/dx element-wise, so lessons can
 plot both and modules can reuse them in backward. ``ACTIVATIONS`` maps a name
 to ``(f, f_grad)`` for explorers.
+
+Every function computes in its input's dtype: float32 stays float32, float64 stays float64 and
+anything else (integers, lists) becomes float64. Constants are Python floats for that reason: a
+NumPy float64 scalar would turn a float32 array into float64.
 """
+import math
+
 import numpy as np
 from scipy.special import erf
 
+from ._checks import as_float_array, float_dtype
+
 
 def identity(x):
-    return np.asarray(x, dtype=np.float64)
+    return as_float_array(x, "identity")
 
 
 def identity_grad(x):
-    return np.ones_like(x, dtype=np.float64)
+    return np.ones_like(x, dtype=float_dtype(np.asarray(x).dtype))
 
 
 def relu(x):
@@ -22,20 +30,22 @@ def relu(x):
 
 def relu_grad(x):
     # torch's convention: the derivative at exactly 0 is 0
-    return (np.asarray(x) > 0).astype(np.float64)
+    x = np.asarray(x)
+    return (x > 0).astype(float_dtype(x.dtype))
 
 
 def leaky_relu(x, negative_slope=0.01):
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array(x, "leaky_relu")
     return np.where(x > 0, x, negative_slope * x)
 
 
 def leaky_relu_grad(x, negative_slope=0.01):
-    return np.where(np.asarray(x) > 0, 1.0, negative_slope)
+    x = np.asarray(x)
+    return np.where(x > 0, 1.0, negative_slope).astype(float_dtype(x.dtype))
 
 
 def sigmoid(x):
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array(x, "sigmoid")
     # exp of a non-positive number only: no overflow for large |x|
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -54,13 +64,13 @@ def tanh_grad(x):
     return 1.0 - np.tanh(x) ** 2
 
 
-_SQRT2 = np.sqrt(2.0)
-_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
+_SQRT2 = math.sqrt(2.0)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 
 def gelu(x, approximate="none"):
     """GELU as in torch: exact ``x * Phi(x)`` or the ``'tanh'`` approximation."""
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array(x, "gelu")
     if approximate == "tanh":
         return 0.5 * x * (1.0 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
     if approximate != "none":
@@ -69,7 +79,7 @@ def gelu(x, approximate="none"):
 
 
 def gelu_grad(x, approximate="none"):
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array(x, "gelu_grad")
     if approximate == "tanh":
         u = _SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)
         t = np.tanh(u)
@@ -78,20 +88,20 @@ def gelu_grad(x, approximate="none"):
     if approximate != "none":
         raise ValueError(f"gelu_grad: approximate must be 'none' or 'tanh', got {approximate!r}")
     cdf = 0.5 * (1.0 + erf(x / _SQRT2))
-    pdf = np.exp(-0.5 * x ** 2) / np.sqrt(2.0 * np.pi)
+    pdf = np.exp(-0.5 * x ** 2) / math.sqrt(2.0 * math.pi)
     return cdf + x * pdf
 
 
 def softmax(x, dim=-1):
     """Probabilities along ``dim``; subtracting the max keeps exp from overflowing."""
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array(x, "softmax")
     z = x - x.max(axis=dim, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=dim, keepdims=True)
 
 
 def log_softmax(x, dim=-1):
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array(x, "log_softmax")
     z = x - x.max(axis=dim, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=dim, keepdims=True))
 
@@ -129,7 +139,6 @@ def get_activation(name):
 # -- attention -----------------------------------------------------------------------------------
 
 def _check_attention_inputs(query, key, value, who):
-    from ._checks import as_float_array
     q, k, v = (as_float_array(a, who, name) for a, name in ((query, "query"), (key, "key"), (value, "value")))
     if min(q.ndim, k.ndim, v.ndim) < 2:
         raise ValueError(f"{who} needs query (..., L, E), key (..., S, E) and value (..., S, Ev); got shapes "
@@ -198,7 +207,7 @@ def attention_weights(query, key, attn_mask=None, *, is_causal=False, scale=None
     is masked). ``scale`` defaults to ``1/sqrt(E)``; masks as in ``scaled_dot_product_attention``.
     """
     q, k, _ = _check_attention_inputs(query, key, key, "attention_weights")
-    scale = 1.0 / np.sqrt(q.shape[-1]) if scale is None else float(scale)
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
     scores_shape = np.broadcast_shapes(q.shape[:-2], k.shape[:-2]) + (q.shape[-2], k.shape[-2])
     mask = _additive_mask(attn_mask, is_causal, scores_shape, "attention_weights")
     return _attention_probs(q * scale, k, mask)
@@ -225,8 +234,9 @@ def scaled_dot_product_attention_backward(grad_output, query, key, value, weight
     that were broadcast are summed back to each input's shape.
     """
     q, k, v = _check_attention_inputs(query, key, value, "scaled_dot_product_attention_backward")
-    scale = 1.0 / np.sqrt(q.shape[-1]) if scale is None else float(scale)
-    g = np.asarray(grad_output, dtype=np.float64)
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+    g = as_float_array(grad_output, "scaled_dot_product_attention_backward", "grad_output",
+                       dtype=np.result_type(q, k, v))
     d_scores = softmax_backward(weights, g @ np.swapaxes(v, -1, -2)) * scale
     grads = (d_scores @ k, np.swapaxes(d_scores, -1, -2) @ q, np.swapaxes(weights, -1, -2) @ g)
     return tuple(_sum_to_shape(d, x.shape) for d, x in zip(grads, (q, k, v)))

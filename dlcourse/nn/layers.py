@@ -52,12 +52,13 @@ class Dropout(Module):
         if not self.training or self.p == 0:
             self._mask = np.ones_like(x)
         else:
-            self._mask = (np.random.random_sample(x.shape) >= self.p) / (1.0 - self.p)
+            keep = np.random.random_sample(x.shape) >= self.p
+            self._mask = (keep / (1.0 - self.p)).astype(x.dtype, copy=False)
         return x * self._mask
 
     def backward(self, grad_output):
         require_forward(self._mask, "Dropout")
-        g = as_float_array(grad_output, "Dropout.backward", "grad_output")
+        g = as_float_array(grad_output, "Dropout.backward", "grad_output", dtype=self._mask.dtype)
         check_grad_shape(g, self._mask.shape, "Dropout")
         return g * self._mask
 
@@ -94,12 +95,12 @@ class _BatchNorm(Module):
         self.bias = Parameter(np.zeros(self.num_features)) if affine else None
         self.register_buffer("running_mean", np.zeros(self.num_features))
         self.register_buffer("running_var", np.ones(self.num_features))
-        self.register_buffer("num_batches_tracked", np.zeros(()))
+        self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
         self._cache = None
 
     def _check(self, x):
         who = type(self).__name__
-        x = as_float_array(x, who)
+        x = as_float_array(x, who, dtype=self.running_mean.dtype)  # the parameters' dtype, also without affine
         if x.ndim not in self._ndims or x.shape[1] != self.num_features:
             shapes = " or ".join("(N, C" + ", L" * (n == 3) + ", H, W" * (n == 4) + ")" for n in self._ndims)
             raise ValueError(f"{who}({self.num_features}) expects input of shape {shapes} with C = "
@@ -139,7 +140,7 @@ class _BatchNorm(Module):
     def backward(self, grad_output):
         require_forward(self._cache, type(self).__name__)
         x_hat, inv_std, x_shape, training = self._cache
-        g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output")
+        g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output", dtype=x_hat.dtype)
         check_grad_shape(g, x_shape, type(self).__name__)
         g = g.reshape(x_hat.shape)
         # the two per-channel sums give the parameter gradients and, since weight is constant over each

@@ -24,7 +24,7 @@ class Linear(Module):
         self._x = None
 
     def forward(self, x):
-        x = as_float_array(x, "Linear")
+        x = as_float_array(x, "Linear", dtype=self.weight.data.dtype)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"Linear(in_features={self.in_features}) got input of shape {tuple(x.shape)}: "
                              f"last dimension must be {self.in_features}")
@@ -36,7 +36,7 @@ class Linear(Module):
 
     def backward(self, grad_output):
         require_forward(self._x, "Linear")
-        g = as_float_array(grad_output, "Linear.backward", "grad_output")
+        g = as_float_array(grad_output, "Linear.backward", "grad_output", dtype=self._x.dtype)
         check_grad_shape(g, self._x.shape[:-1] + (self.out_features,), "Linear")
         x2 = self._x.reshape(-1, self.in_features)
         g2 = g.reshape(-1, self.out_features)

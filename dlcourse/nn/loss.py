@@ -24,7 +24,7 @@ class _Loss(Module):
     def _pair(self, input, target):
         who = type(self).__name__
         x = as_float_array(input, who, "input")
-        t = as_float_array(target, who, "target")
+        t = as_float_array(target, who, "target", dtype=x.dtype)
         if x.shape != t.shape:
             raise ValueError(f"{who} got input of shape {tuple(x.shape)} and target of shape "
                              f"{tuple(t.shape)}: they must be equal (reshape the target, e.g. y.reshape(-1, 1))")
@@ -38,8 +38,8 @@ class _Loss(Module):
             return per_element.sum(), 1.0
         return per_element, 1.0
 
-    def _upstream(self, grad_output, out_shape):
-        g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output")
+    def _upstream(self, grad_output, out_shape, dtype):
+        g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output", dtype=dtype)
         if self.reduction == "none":
             check_grad_shape(g, out_shape, type(self).__name__)
         elif g.size != 1:
@@ -63,7 +63,7 @@ class MSELoss(_Loss):
     def backward(self, grad_output=1.0):
         require_forward(self._cache, "MSELoss")
         diff, scale, out_shape = self._cache
-        return 2.0 * diff * scale * self._upstream(grad_output, out_shape)
+        return 2.0 * diff * scale * self._upstream(grad_output, out_shape, diff.dtype)
 
 
 class BCELoss(_Loss):
@@ -89,7 +89,7 @@ class BCELoss(_Loss):
     def backward(self, grad_output=1.0):
         require_forward(self._cache, "BCELoss")
         p, t, scale, out_shape = self._cache
-        g = self._upstream(grad_output, out_shape)
+        g = self._upstream(grad_output, out_shape, p.dtype)
         return (p - t) / np.maximum(p * (1 - p), 1e-12) * scale * g
 
 
@@ -107,7 +107,7 @@ class BCEWithLogitsLoss(_Loss):
     def backward(self, grad_output=1.0):
         require_forward(self._cache, "BCEWithLogitsLoss")
         x, t, scale, out_shape = self._cache
-        return (F.sigmoid(x) - t) * scale * self._upstream(grad_output, out_shape)
+        return (F.sigmoid(x) - t) * scale * self._upstream(grad_output, out_shape, x.dtype)
 
 
 class CrossEntropyLoss(_Loss):
@@ -139,7 +139,7 @@ class CrossEntropyLoss(_Loss):
     def backward(self, grad_output=1.0):
         require_forward(self._cache, "CrossEntropyLoss")
         probs, t, scale, out_shape = self._cache
-        g = self._upstream(grad_output, out_shape)
+        g = self._upstream(grad_output, out_shape, probs.dtype)
         grad = probs.copy()
         grad[np.arange(len(t)), t] -= 1.0
         g = g.reshape(-1, 1) if self.reduction == "none" else g

@@ -4,10 +4,16 @@ Names follow torch.nn so a learner can move weights between the two with
 ``load_state_dict``. Each module computes ``forward(x)`` and, from what forward
 stored, ``backward(grad_output) -> grad_input``; parameter gradients are *added*
 to ``param.grad`` (call ``zero_grad()`` between steps, as in torch).
+
+Dtypes: parameters start as float64, so the lessons' comparisons with torch (in float64) agree to
+rounding level. ``module.float()``, ``module.double()`` and ``module.to(dtype)`` convert parameters,
+their gradients and floating buffers in place, recursively, as torch does.
 """
 from collections import OrderedDict
 
 import numpy as np
+
+from ._checks import as_dtype, float_dtype
 
 
 class Parameter:
@@ -29,7 +35,14 @@ class Parameter:
 
 
 class Module:
-    """Base class: registers Parameters and sub-Modules assigned as attributes."""
+    """Base class: registers Parameters and sub-Modules assigned as attributes.
+
+    Dtype policy: a layer with parameters computes in its parameters' dtype and *casts* its input to it
+    (torch raises "expected ... Float but found Double" instead; casting lets NumPy's float64 data go
+    straight into a float32 model). A layer without parameters computes in its input's dtype (float32
+    or float64; integers become float64). ``backward`` returns gradients in the dtype the layer computed
+    in. Losses compute in their input's dtype and cast the target to it.
+    """
 
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
@@ -42,7 +55,7 @@ class Module:
             raise RuntimeError(f"{type(self).__name__}.__init__ must call super().__init__() "
                                "before assigning attributes")
         if name in self._buffers:  # as in torch, assigning to a buffer's name replaces the buffer
-            self._buffers[name] = np.array(value, dtype=np.float64)
+            self._buffers[name] = np.array(value, dtype=self._buffers[name].dtype)  # keeping its dtype
             return
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
@@ -79,11 +92,13 @@ class Module:
     def register_buffer(self, name, array):
         """State that is saved and loaded but not trained (e.g. BatchNorm's running statistics).
 
-        Reachable as an attribute (``bn.running_mean``), as in torch.
+        Reachable as an attribute (``bn.running_mean``), as in torch. An integer array stays integer
+        (a counter); anything else is stored as float32 or float64 (see ``as_float_array``).
         """
         if name in self.__dict__ or name in self._parameters or name in self._modules:
             raise KeyError(f"{type(self).__name__}.register_buffer: attribute '{name}' already exists")
-        self._buffers[name] = np.array(array, dtype=np.float64)
+        arr = np.array(array)
+        self._buffers[name] = arr if np.issubdtype(arr.dtype, np.integer) else arr.astype(float_dtype(arr.dtype))
 
     def named_buffers(self, prefix=""):
         for name, b in self._buffers.items():
@@ -110,6 +125,35 @@ class Module:
 
     def eval(self):
         return self.train(False)
+
+    # -- dtype -----------------------------------------------------------------------
+    def to(self, dtype):
+        """Convert parameters, their gradients and floating buffers to ``dtype``, here and in every sub-module.
+
+        ``dtype``: float32 or float64, as ``np.float32``, ``'float32'`` or ``torch.float32`` (or the float64
+        versions). Integer buffers (a counter) stay integer. The Parameter objects stay the same, so an
+        optimizer built before still updates them. Returns the module itself (chainable, as in torch).
+        """
+        dt = as_dtype(dtype, f"{type(self).__name__}.to")
+        for p in self.parameters():
+            p.data, p.grad = p.data.astype(dt, copy=False), p.grad.astype(dt, copy=False)
+        self._cast_buffers(dt)
+        return self
+
+    def float(self):
+        """``to(np.float32)``: single precision, as ``torch.nn.Module.float()``."""
+        return self.to(np.float32)
+
+    def double(self):
+        """``to(np.float64)``: double precision, the default of dlcourse.nn."""
+        return self.to(np.float64)
+
+    def _cast_buffers(self, dt):
+        for name, b in self._buffers.items():
+            if np.issubdtype(b.dtype, np.floating):
+                self._buffers[name] = b.astype(dt, copy=False)
+        for m in self.children():
+            m._cast_buffers(dt)
 
     # -- state -------------------------------------------------------------------
     def state_dict(self, prefix=""):

@@ -33,7 +33,7 @@ class LayerNorm(Module):
         self._cache = None
 
     def forward(self, x):
-        x = as_float_array(x, "LayerNorm")
+        x = as_float_array(x, "LayerNorm", dtype=None if self.weight is None else self.weight.data.dtype)
         k = len(self.normalized_shape)
         if x.shape[x.ndim - k:] != self.normalized_shape or x.ndim < k:
             raise ValueError(f"LayerNorm(normalized_shape={self.normalized_shape}) got input of shape "
@@ -50,7 +50,7 @@ class LayerNorm(Module):
     def backward(self, grad_output):
         require_forward(self._cache, "LayerNorm")
         x_hat, inv_std, axes = self._cache
-        g = as_float_array(grad_output, "LayerNorm.backward", "grad_output")
+        g = as_float_array(grad_output, "LayerNorm.backward", "grad_output", dtype=x_hat.dtype)
         check_grad_shape(g, x_hat.shape, "LayerNorm")
         if self.weight is not None:
             lead = tuple(range(g.ndim - len(axes)))  # every axis outside the normalised ones

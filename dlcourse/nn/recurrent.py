@@ -80,6 +80,10 @@ class _RNNBase(Module):
         if self._n_states == 2:
             self.c_seq = None
 
+    def _dtype(self):
+        """The dtype every step computes in: the parameters' (see Module)."""
+        return self.weight_ih_l0.data.dtype
+
     def _layer_params(self, k):
         """(weight_ih, weight_hh, bias_ih, bias_hh) Parameters of layer k; biases None without bias."""
         get = self._parameters.get
@@ -92,7 +96,7 @@ class _RNNBase(Module):
     def _time_major(self, x):
         """x as a contiguous (T, N, I) array, and whether it was batched."""
         who = type(self).__name__
-        x = as_float_array(x, who)
+        x = as_float_array(x, who, dtype=self._dtype())
         if x.ndim not in (2, 3):
             raise ValueError(f"{who} expects input of shape {self._layout()} or unbatched (T, I), "
                              f"got {x.ndim}-D input of shape {tuple(x.shape)}")
@@ -115,7 +119,7 @@ class _RNNBase(Module):
         """hx (or zeros) as a list of _n_states arrays (num_layers, N, H)."""
         who = type(self).__name__
         if hx is None:
-            return [np.zeros((self.num_layers, n, self.hidden_size)) for _ in range(self._n_states)]
+            return [np.zeros((self.num_layers, n, self.hidden_size), self._dtype()) for _ in range(self._n_states)]
         if self._n_states == 2:
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                 raise TypeError(f"{who} takes hx as a pair (h_0, c_0), got {type(hx).__name__}")
@@ -125,7 +129,7 @@ class _RNNBase(Module):
         expected = self._state_shape(n, batched)
         states = []
         for name, s in zip(names, hx):
-            s = as_float_array(s, who, name)
+            s = as_float_array(s, who, name, dtype=self._dtype())
             if s.shape != expected:
                 what = "batched (T, N, I)" if batched else "unbatched (T, I)"
                 raise ValueError(f"{who}: {name} has shape {tuple(s.shape)}; for {what} input it must be "
@@ -136,9 +140,9 @@ class _RNNBase(Module):
     def _grad_state(self, g, name, n, batched):
         """Upstream gradient w.r.t. a final state, as (num_layers, N, H) (zeros if None)."""
         if g is None:
-            return np.zeros((self.num_layers, n, self.hidden_size))
+            return np.zeros((self.num_layers, n, self.hidden_size), self._dtype())
         who = type(self).__name__
-        g = as_float_array(g, f"{who}.backward", name)
+        g = as_float_array(g, f"{who}.backward", name, dtype=self._dtype())
         expected = self._state_shape(n, batched)
         if g.shape != expected:
             raise ValueError(f"{who}.backward got {name} of shape {tuple(g.shape)}; it must match the "
@@ -154,7 +158,7 @@ class _RNNBase(Module):
         inp, caches = x, []
         for k in range(self.num_layers):
             w_ih, w_hh, b_ih, b_hh = self._layer_params(k)
-            scale = np.ones((self._n_blocks, self.hidden_size))
+            scale = np.ones((self._n_blocks, self.hidden_size), x.dtype)
             scale[list(self._sigmoid_blocks)] = 0.5
             scale = scale.reshape(-1, 1)
             # the input's part of every gate at every step, in one matrix product
@@ -162,7 +166,7 @@ class _RNNBase(Module):
             if self.bias:
                 z += self._folded_bias(b_ih.data, b_hh.data) * scale[:, 0]
             w_hh_t = np.ascontiguousarray((w_hh.data * scale).T)  # contiguous: faster in the step loop
-            h_all = np.empty((t_len + 1, n, self.hidden_size))  # h_all[0] = h_0, h_all[t + 1] = h_t
+            h_all = np.empty((t_len + 1, n, self.hidden_size), x.dtype)  # h_all[0] = h_0, h_all[t + 1] = h_t
             h_all[0] = states[0][k]
             cache = self._steps(z, h_all, w_hh_t, b_hh.data if self.bias else None, [s[k] for s in states[1:]])
             cache.update(inp=inp, h_all=h_all)
@@ -190,7 +194,7 @@ class _RNNBase(Module):
         who = type(self).__name__
         require_forward(self._cache, who)
         caches, (t_len, n, _), batched = self._cache
-        g = as_float_array(grad_output, f"{who}.backward", "grad_output")
+        g = as_float_array(grad_output, f"{who}.backward", "grad_output", dtype=self._dtype())
         out_shape = (t_len, n, self.hidden_size)
         if not batched:
             out_shape = (t_len, self.hidden_size)
@@ -205,7 +209,7 @@ class _RNNBase(Module):
         for k in reversed(range(self.num_layers)):
             w_ih, w_hh, b_ih, b_hh = self._layer_params(k)
             c = caches[k]
-            dh_seq = np.empty((t_len, n, self.hidden_size))
+            dh_seq = np.empty((t_len, n, self.hidden_size), g.dtype)
             carry = [np.array(cs[k]) for cs in carries]  # fresh copies: the loop updates them in place
             dz_x, dz_h = self._steps_backward(c, d_out, dh_seq, w_hh.data, carry)
             for j, cs in enumerate(carry):
@@ -261,7 +265,7 @@ class RNN(_RNNBase):
         return self._backward(grad_output, (grad_h_n,))
 
     def _steps(self, z, h_all, w_hh_t, b_hh, _):
-        buf = np.empty(h_all.shape[1:])
+        buf = np.empty_like(h_all[0])
         for t in range(z.shape[0]):
             np.matmul(h_all[t], w_hh_t, out=buf)
             np.add(z[t], buf, out=h_all[t + 1])
@@ -274,7 +278,7 @@ class RNN(_RNNBase):
     def _steps_backward(self, c, d_out, dh_seq, w_hh, carry):
         h = c["h_all"][1:]
         # act'(pre-activation) from the output: 1 - h^2 for tanh, [h > 0] for relu (torch: 0 at 0)
-        slope = 1.0 - h * h if self.nonlinearity == "tanh" else (h > 0).astype(np.float64)
+        slope = 1.0 - h * h if self.nonlinearity == "tanh" else (h > 0).astype(h.dtype)
         dz = np.empty_like(h)
         (dh,) = carry
         for t in reversed(range(h.shape[0])):
@@ -314,8 +318,8 @@ class LSTM(_RNNBase):
         t_len, n, hs = h_all.shape[0] - 1, h_all.shape[1], h_all.shape[2]
         c_all = np.empty_like(h_all)
         c_all[0] = c0[0]
-        tanh_c = np.empty((t_len, n, hs))
-        buf, tmp = np.empty((n, 4 * hs)), np.empty((n, hs))
+        tanh_c = np.empty_like(h_all[1:])
+        buf, tmp = np.empty_like(z[0]), np.empty_like(h_all[0])
         for t in range(t_len):
             a = z[t]  # pre-activations become activations in place
             np.matmul(h_all[t], w_hh_t, out=buf)
@@ -336,7 +340,7 @@ class LSTM(_RNNBase):
         i, f, g, o = (a[:, :, j * hs:(j + 1) * hs] for j in range(4))
         # every factor that does not depend on the upstream gradient, for all steps at once:
         # d pre_i = dc g i(1-i), d pre_f = dc c_{t-1} f(1-f), d pre_g = dc i (1-g^2), d pre_o = dh tanh(c) o(1-o)
-        p = np.empty((t_len, n, 4, hs))
+        p = np.empty((t_len, n, 4, hs), a.dtype)
         for j, (gate, partner) in enumerate(((i, g), (f, c_all[:-1]), (o, tanh_c))):
             q = p[:, :, (0, 1, 3)[j]]
             np.subtract(1.0, gate, out=q)
@@ -348,9 +352,9 @@ class LSTM(_RNNBase):
         dh_to_dc = np.multiply(tanh_c, tanh_c)
         np.subtract(1.0, dh_to_dc, out=dh_to_dc)
         dh_to_dc *= o
-        dz = np.empty((t_len, n, 4, hs))
+        dz = np.empty_like(p)
         dh, dc = carry
-        tmp = np.empty((n, hs))
+        tmp = np.empty_like(dh)
         for t in reversed(range(t_len)):
             np.add(d_out[t], dh, out=dh_seq[t])
             np.multiply(dh_seq[t], dh_to_dc[t], out=tmp)
@@ -385,12 +389,12 @@ class GRU(_RNNBase):
 
     def _folded_bias(self, b_ih, b_hh):
         hs = self.hidden_size
-        return b_ih + np.concatenate([b_hh[:2 * hs], np.zeros(hs)])  # b_hn stays inside r * (...)
+        return b_ih + np.concatenate([b_hh[:2 * hs], np.zeros(hs, b_hh.dtype)])  # b_hn stays inside r * (...)
 
     def _steps(self, z, h_all, w_hh_t, b_hh, _):
         t_len, n, hs = h_all.shape[0] - 1, h_all.shape[1], h_all.shape[2]
-        hn = np.empty((t_len, n, hs))  # h W_hn^T + b_hn, which backward needs for dr
-        buf, tmp = np.empty((n, 3 * hs)), np.empty((n, hs))
+        hn = np.empty_like(h_all[1:])  # h W_hn^T + b_hn, which backward needs for dr
+        buf, tmp = np.empty_like(z[0]), np.empty_like(h_all[0])
         for t in range(t_len):
             a = z[t]
             rz, n_t = a[:, :2 * hs], a[:, 2 * hs:]
@@ -419,13 +423,13 @@ class GRU(_RNNBase):
         # d pre_n = dh (1-z)(1-n^2); d pre_r = d pre_n hn r(1-r); d pre_z = dh (h_{t-1} - n) z(1-z);
         # the hidden side sees d pre_n * r for its n block (b_hn sits inside r * (...))
         dn_pre = (1 - z) * (1 - nn_ * nn_)
-        q = np.empty((t_len, n, 3, hs))
+        q = np.empty((t_len, n, 3, hs), a.dtype)
         q[:, :, 0] = dn_pre * hn * r * (1 - r)
         q[:, :, 1] = (h_prev - nn_) * z * (1 - z)
         q[:, :, 2] = dn_pre * r
-        dz_h = np.empty((t_len, n, 3, hs))
+        dz_h = np.empty_like(q)
         (dh,) = carry
-        tmp = np.empty((n, hs))
+        tmp = np.empty_like(dh)
         for t in reversed(range(t_len)):
             np.add(d_out[t], dh, out=dh_seq[t])
             np.multiply(dh_seq[t][:, None, :], q[t], out=dz_h[t])
