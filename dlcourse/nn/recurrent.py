@@ -320,13 +320,19 @@ class LSTM(_RNNBase):
         c_all[0] = c0[0]
         tanh_c = np.empty_like(h_all[1:])
         buf, tmp = np.empty_like(z[0]), np.empty_like(h_all[0])
+        # tanh(pre / 2) -> sigmoid in the i, f, o blocks, g unchanged: two whole-row operations per step
+        # instead of four on strided blocks (the same roundings: * 0.5 + 0.5, or * 1 + 0)
+        shift = np.full(4 * hs, 0.5, z.dtype)
+        shift[2 * hs: 3 * hs] = 0.0
+        mult = shift.copy()
+        mult[2 * hs: 3 * hs] = 1.0
         for t in range(t_len):
             a = z[t]  # pre-activations become activations in place
             np.matmul(h_all[t], w_hh_t, out=buf)
             a += buf
             np.tanh(a, out=a)  # g, and i, f, o as tanh(pre / 2)
-            _tanh_half_to_sigmoid(a[:, :2 * hs])
-            _tanh_half_to_sigmoid(a[:, 3 * hs:])
+            a *= mult
+            a += shift
             np.multiply(a[:, hs:2 * hs], c_all[t], out=c_all[t + 1])
             np.multiply(a[:, :hs], a[:, 2 * hs:3 * hs], out=tmp)
             c_all[t + 1] += tmp
