@@ -150,7 +150,9 @@ class Conv2d(Module):
         g = as_float_array(grad_output, "Conv2d.backward", "grad_output", dtype=cols.dtype)
         check_grad_shape(g, (x_shape[0], self.out_channels, *out_hw), "Conv2d")
         g2 = g.transpose(1, 2, 3, 0).reshape(self.out_channels, -1)  # (C_out, Ho Wo N), cols' layout
-        self.weight.grad += _kernel_grad(g2 @ cols.T, self.weight.shape)
+        # (cols g2^T)^T rather than g2 cols^T: BLAS runs this shape (a long sum, a small result) faster
+        # with the long axis down the rows of its first operand (~1.5x for the bench's layers)
+        self.weight.grad += _kernel_grad((cols @ g2.T).T, self.weight.shape)
         if self.bias is not None:
             self.bias.grad += g2.sum(axis=1)
         dxp = _col2im(_kernel_matrix(self.weight.data).T @ g2, padded_shape, slices, out_hw)
@@ -235,7 +237,7 @@ class ConvTranspose2d(Module):
             self.bias.grad += g.sum(axis=(0, 2, 3))
         # the window each input pixel stamped onto: a Conv2d forward over the output gradient
         gcols = _im2col(_to_chwn(g, self.padding), slices)  # (kh kw C_out, H W N)
-        self.weight.grad += _kernel_grad(rows @ gcols.T, self.weight.shape)
+        self.weight.grad += _kernel_grad((gcols @ rows.T).T, self.weight.shape)  # faster order, as in Conv2d
         dx = _kernel_matrix(self.weight.data) @ gcols  # (C_in, H W N)
         return _from_chwn(dx.reshape(self.in_channels, *x_shape[2:], x_shape[0]))
 
