@@ -346,15 +346,15 @@ class LSTM(_RNNBase):
         i, f, g, o = (a[:, :, j * hs:(j + 1) * hs] for j in range(4))
         # every factor that does not depend on the upstream gradient, for all steps at once:
         # d pre_i = dc g i(1-i), d pre_f = dc c_{t-1} f(1-f), d pre_g = dc i (1-g^2), d pre_o = dh tanh(c) o(1-o)
-        p = np.empty((t_len, n, 4, hs), a.dtype)
-        for j, (gate, partner) in enumerate(((i, g), (f, c_all[:-1]), (o, tanh_c))):
-            q = p[:, :, (0, 1, 3)[j]]
-            np.subtract(1.0, gate, out=q)
-            q *= gate
-            q *= partner
-        np.multiply(g, g, out=p[:, :, 2])
-        np.subtract(1.0, p[:, :, 2], out=p[:, :, 2])
-        p[:, :, 2] *= i
+        # (whole-array operations where possible: on one gate block, strided, each costs about three times more)
+        p = np.subtract(1.0, a)
+        p *= a  # s (1 - s) for the sigmoid gates i, f, o
+        p_g = p[:, :, 2 * hs: 3 * hs]
+        np.multiply(g, g, out=p_g)
+        np.subtract(1.0, p_g, out=p_g)  # 1 - g^2 for the tanh gate
+        p = p.reshape(t_len, n, 4, hs)
+        for j, partner in enumerate((g, c_all[:-1], i, tanh_c)):
+            p[:, :, j] *= partner
         dh_to_dc = np.multiply(tanh_c, tanh_c)
         np.subtract(1.0, dh_to_dc, out=dh_to_dc)
         dh_to_dc *= o
