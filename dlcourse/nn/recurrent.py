@@ -361,12 +361,14 @@ class LSTM(_RNNBase):
         dz = np.empty_like(p)
         dh, dc = carry
         tmp = np.empty_like(dh)
+        upstream = np.empty((n, 4, hs), p.dtype)  # (dc, dc, dc, dh): one contiguous product gives dz[t]
         for t in reversed(range(t_len)):
             np.add(d_out[t], dh, out=dh_seq[t])
             np.multiply(dh_seq[t], dh_to_dc[t], out=tmp)
             dc += tmp  # dL/dc_t: through h_t, plus through c_{t+1} (carried)
-            np.multiply(dc[:, None, :], p[t, :, :3], out=dz[t, :, :3])
-            np.multiply(dh_seq[t], p[t, :, 3], out=dz[t, :, 3])
+            upstream[:, :3] = dc[:, None, :]
+            upstream[:, 3] = dh_seq[t]
+            np.multiply(upstream, p[t], out=dz[t])
             dc *= f[t]
             np.matmul(dz[t].reshape(n, 4 * hs), w_hh, out=dh)
         return dz, dz
