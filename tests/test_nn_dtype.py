@@ -223,6 +223,49 @@ def test_parameter_free_layers_compute_in_the_inputs_dtype(make):
     assert nn.ReLU()(np.arange(-2, 3)).dtype == np.float64  # integers become float64
 
 
+def test_recurrent_initial_states_and_their_gradients_take_the_parameters_dtype():
+    rng = np.random.default_rng(0)
+    m = nn.LSTM(3, 4, num_layers=2).float()
+    x, h0, c0 = rng.standard_normal((5, 2, 3)), rng.standard_normal((2, 2, 4)), rng.standard_normal((2, 2, 4))
+    out, (h_n, c_n) = m(x, (h0, c0))  # float64 input and states into a float32 LSTM: all cast
+    assert out.dtype == h_n.dtype == c_n.dtype == np.float32
+    dx = m.backward(np.ones_like(out), grad_h_n=np.ones((2, 2, 4)), grad_c_n=np.ones((2, 2, 4)))
+    assert dx.dtype == m.grad_hx[0].dtype == m.grad_hx[1].dtype == np.float32
+    assert all(g.dtype == np.float32 for g in m.grad_h_seq)
+    tm = torch.nn.LSTM(3, 4, num_layers=2).float()
+    m.load_state_dict(tm.state_dict())
+    xt, h0t, c0t = (torch.tensor(a, dtype=torch.float32) for a in (x, h0, c0))
+    t_out, _ = tm(xt, (h0t, c0t))
+    np.testing.assert_allclose(m(x, (h0, c0))[0], t_out.detach().numpy(), **F32)
+
+
+@pytest.mark.parametrize("batch_first,bias", [(False, True), (True, False)])
+def test_multihead_attention_with_masks_in_float32_matches_torch(batch_first, bias):
+    rng = np.random.default_rng(4)
+    N, L, S, E, h = 3, 4, 5, 8, 2
+    tm = torch.nn.MultiheadAttention(E, h, batch_first=batch_first, bias=bias).float()
+    m = nn.MultiheadAttention(E, h, batch_first=batch_first, bias=bias).float()
+    m.load_state_dict(tm.state_dict())
+    shape = (lambda n: (N, n, E)) if batch_first else (lambda n: (n, N, E))
+    q, k, v = (rng.standard_normal(shape(n)).astype(np.float32) for n in (L, S, S))
+    blocked = rng.random((L, S)) < 0.3
+    blocked[:, 0] = False  # every query keeps a key: torch gives NaN for fully masked rows
+    attn_mask = np.where(blocked, -np.inf, 0.0)  # float64 additive masks, added to the float32 scores
+    pad = rng.standard_normal((N, S))
+    out, w = m(q, k, v, key_padding_mask=pad, attn_mask=attn_mask)
+    g = rng.standard_normal(out.shape).astype(np.float32)
+    grads = m.backward(g)
+    ts = [torch.tensor(a, requires_grad=True) for a in (q, k, v)]
+    t_out, t_w = tm(*ts, key_padding_mask=torch.tensor(pad, dtype=torch.float32),
+                    attn_mask=torch.tensor(attn_mask, dtype=torch.float32))
+    t_out.backward(torch.tensor(g))
+    assert out.dtype == w.dtype == np.float32 and all(d.dtype == np.float32 for d in grads)
+    np.testing.assert_allclose(out, t_out.detach().numpy(), **F32)
+    np.testing.assert_allclose(w, t_w.detach().numpy(), **F32)
+    for d, t in zip(grads, ts):
+        np.testing.assert_allclose(d, t.grad.numpy(), **F32)
+
+
 def test_dropout_mask_is_in_the_inputs_dtype_and_drops_the_same_elements():
     x = np.ones((50, 40))
     np.random.seed(3)
@@ -367,8 +410,8 @@ def _cnn():
     # no bias before batch norm: its gradient is zero up to rounding, which Adam would scale up to full steps
     return (nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Conv2d(4, 6, 3), nn.ReLU(), nn.Flatten(), nn.Dropout(0.0), nn.Linear(6 * 2 * 2, 3)),
-            torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1, bias=False), torch.nn.BatchNorm2d(4), torch.nn.ReLU(),
-                                torch.nn.MaxPool2d(2), torch.nn.Conv2d(4, 6, 3), torch.nn.ReLU(), torch.nn.Flatten(),
+            torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1, bias=False), torch.nn.BatchNorm2d(4),
+                                torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Conv2d(4, 6, 3), torch.nn.ReLU(), torch.nn.Flatten(),
                                 torch.nn.Dropout(0.0), torch.nn.Linear(6 * 2 * 2, 3)), (16, 1, 8, 8))
 
 

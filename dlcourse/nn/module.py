@@ -17,7 +17,10 @@ from ._checks import as_dtype, float_dtype
 
 
 class Parameter:
-    """A trainable array: ``data`` and the accumulated gradient ``grad`` (same shape)."""
+    """A trainable array: ``data`` and the accumulated gradient ``grad`` (same shape and dtype).
+
+    ``data`` is stored as float64, whatever comes in; ``Module.float()`` converts a whole model.
+    """
 
     def __init__(self, data):
         self.data = np.array(data, dtype=np.float64)
@@ -167,8 +170,9 @@ class Module:
     def load_state_dict(self, state_dict, strict=True):
         """Copy arrays into this module's parameters.
 
-        Accepts NumPy arrays or torch tensors (a torch ``state_dict()`` works as is).
-        With ``strict=True`` the key sets must match exactly.
+        Accepts NumPy arrays or torch tensors (a torch ``state_dict()`` works as is); values are cast to
+        this module's dtypes (a float32 torch state fills a float64 module exactly, and vice versa with
+        rounding). With ``strict=True`` the key sets must match exactly.
         """
         own = {name: p.data for name, p in self.named_parameters()}
         own.update(self.named_buffers())

@@ -265,7 +265,7 @@ class RNN(_RNNBase):
         return self._backward(grad_output, (grad_h_n,))
 
     def _steps(self, z, h_all, w_hh_t, b_hh, _):
-        buf = np.empty_like(h_all[0])
+        buf = np.empty(h_all.shape[1:], h_all.dtype)
         for t in range(z.shape[0]):
             np.matmul(h_all[t], w_hh_t, out=buf)
             np.add(z[t], buf, out=h_all[t + 1])
@@ -318,8 +318,8 @@ class LSTM(_RNNBase):
         t_len, n, hs = h_all.shape[0] - 1, h_all.shape[1], h_all.shape[2]
         c_all = np.empty_like(h_all)
         c_all[0] = c0[0]
-        tanh_c = np.empty_like(h_all[1:])
-        buf, tmp = np.empty_like(z[0]), np.empty_like(h_all[0])
+        tanh_c = np.empty((t_len, n, hs), h_all.dtype)
+        buf, tmp = np.empty((n, 4 * hs), h_all.dtype), np.empty((n, hs), h_all.dtype)
         # tanh(pre / 2) -> sigmoid in the i, f, o blocks, g unchanged: two whole-row operations per step
         # instead of four on strided blocks (the same roundings: * 0.5 + 0.5, or * 1 + 0)
         shift = np.full(4 * hs, 0.5, z.dtype)
@@ -358,10 +358,10 @@ class LSTM(_RNNBase):
         dh_to_dc = np.multiply(tanh_c, tanh_c)
         np.subtract(1.0, dh_to_dc, out=dh_to_dc)
         dh_to_dc *= o
-        dz = np.empty_like(p)
+        dz = np.empty((t_len, n, 4, hs), a.dtype)
         dh, dc = carry
-        tmp = np.empty_like(dh)
-        upstream = np.empty((n, 4, hs), p.dtype)  # (dc, dc, dc, dh): one contiguous product gives dz[t]
+        tmp = np.empty((n, hs), a.dtype)
+        upstream = np.empty((n, 4, hs), a.dtype)  # (dc, dc, dc, dh): one contiguous product gives dz[t]
         for t in reversed(range(t_len)):
             np.add(d_out[t], dh, out=dh_seq[t])
             np.multiply(dh_seq[t], dh_to_dc[t], out=tmp)
@@ -401,8 +401,8 @@ class GRU(_RNNBase):
 
     def _steps(self, z, h_all, w_hh_t, b_hh, _):
         t_len, n, hs = h_all.shape[0] - 1, h_all.shape[1], h_all.shape[2]
-        hn = np.empty_like(h_all[1:])  # h W_hn^T + b_hn, which backward needs for dr
-        buf, tmp = np.empty_like(z[0]), np.empty_like(h_all[0])
+        hn = np.empty((t_len, n, hs), h_all.dtype)  # h W_hn^T + b_hn, which backward needs for dr
+        buf, tmp = np.empty((n, 3 * hs), h_all.dtype), np.empty((n, hs), h_all.dtype)
         for t in range(t_len):
             a = z[t]
             rz, n_t = a[:, :2 * hs], a[:, 2 * hs:]
@@ -435,9 +435,9 @@ class GRU(_RNNBase):
         q[:, :, 0] = dn_pre * hn * r * (1 - r)
         q[:, :, 1] = (h_prev - nn_) * z * (1 - z)
         q[:, :, 2] = dn_pre * r
-        dz_h = np.empty_like(q)
+        dz_h = np.empty((t_len, n, 3, hs), a.dtype)
         (dh,) = carry
-        tmp = np.empty_like(dh)
+        tmp = np.empty((n, hs), a.dtype)
         for t in reversed(range(t_len)):
             np.add(d_out[t], dh, out=dh_seq[t])
             np.multiply(dh_seq[t][:, None, :], q[t], out=dz_h[t])
