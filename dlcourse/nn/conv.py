@@ -55,7 +55,7 @@ def _from_chwn(a, block_bytes=32768):
     """(C, H, W, N) -> contiguous (N, C, H, W), copied in blocks of about ``block_bytes`` (an L1 cache).
 
     Done in one go, the copy reads with a stride of N values and, once the array outgrows the cache,
-    misses it at almost every element (5-7x slower for (64, 8, 28, 28)); a block stays in the cache.
+    misses it at almost every element (5-10x slower for (64, 8, 28, 28)); a block stays in the cache.
     """
     c, h, w, n = a.shape
     out = np.empty((n, c, h, w), a.dtype)
