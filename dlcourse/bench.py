@@ -34,122 +34,76 @@ def widget_update_times(repeats=5):
     return times
 
 
-def _median_ms(fn, repeats):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
+def _interleaved_median_ms(fns, repeats):
+    """Median ms of each of ``fns``, run in turn ``repeats`` times after one warm-up each: alternating them
+    spreads the load of a shared machine evenly over the things compared."""
+    for fn in fns:
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, ts in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            ts.append((time.perf_counter() - t0) * 1000)
+    return [statistics.median(ts) for ts in times]
 
 
-def linear_relu_ratio(batch=256, n_in=512, n_out=512, repeats=20):
-    """Forward + backward of Linear + ReLU: NumPy ms, torch ms (float64, CPU, one thread)."""
+def _layer_cases():
+    """(label, factory of a NumPy module and its torch twin, input shape, how many times the input goes in)."""
     import torch
     from . import nn
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((batch, n_in))
-    g = rng.standard_normal((batch, n_out))
-    model = nn.Sequential(nn.Linear(n_in, n_out), nn.ReLU())
+    tnn = torch.nn
+    return [
+        ("Linear(512,512)+ReLU N=256",
+         lambda: (nn.Sequential(nn.Linear(512, 512), nn.ReLU()), tnn.Sequential(tnn.Linear(512, 512), tnn.ReLU())),
+         (256, 512), 1),
+        ("Conv2d 3x3 p1 (64,1,28,28)->8",
+         lambda: (nn.Conv2d(1, 8, 3, padding=1), tnn.Conv2d(1, 8, 3, padding=1)), (64, 1, 28, 28), 1),
+        ("Conv2d 3x3 p1 (64,8,14,14)->16",
+         lambda: (nn.Conv2d(8, 16, 3, padding=1), tnn.Conv2d(8, 16, 3, padding=1)), (64, 8, 14, 14), 1),
+        ("ConvT2d 4x4 s2 p1 (64,16,7,7)->8",
+         lambda: (nn.ConvTranspose2d(16, 8, 4, stride=2, padding=1),
+                  tnn.ConvTranspose2d(16, 8, 4, stride=2, padding=1)), (64, 16, 7, 7), 1),
+        ("MaxPool2d 2 (64,8,28,28)", lambda: (nn.MaxPool2d(2), tnn.MaxPool2d(2)), (64, 8, 28, 28), 1),
+        ("BatchNorm2d (64,16,14,14)", lambda: (nn.BatchNorm2d(16), tnn.BatchNorm2d(16)), (64, 16, 14, 14), 1),
+        ("LSTM I=32 H=64 T=50 N=32", lambda: (nn.LSTM(32, 64), tnn.LSTM(32, 64)), (50, 32, 32), 1),
+        ("MultiheadAttn E=64 h=4 L=64 N=32",
+         lambda: (nn.MultiheadAttention(64, 4), tnn.MultiheadAttention(64, 4)), (64, 32, 64), 3),
+    ]
 
-    def ours():
-        model(x)
-        model.backward(g)
 
-    tmodel = torch.nn.Sequential(torch.nn.Linear(n_in, n_out), torch.nn.ReLU()).double()
+def fwd_bwd_ms(ours, theirs, shape, dtype, n_inputs=1, repeats=15):
+    """Median ms of one forward + backward of the NumPy module ``ours`` and of its torch twin ``theirs``, both
+    with ``theirs``' weights, parameters and a random input of ``shape`` in ``dtype`` (np.float64 or np.float32).
+    The input goes in ``n_inputs`` times (3 for self-attention); a tuple output is timed on its first item."""
+    import torch
+    if list(ours.parameters()):
+        ours.load_state_dict(theirs.state_dict())
+    ours, theirs = ours.to(dtype), theirs.to(getattr(torch, np.dtype(dtype).name))
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    g = np.random.default_rng(1).standard_normal(_first(ours(*(x,) * n_inputs)).shape).astype(dtype)
     xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(g)
 
-    def theirs():
-        tmodel(xt).backward(gt)
+    def run_ours():
+        _first(ours(*(x,) * n_inputs))
+        ours.backward(g)
 
-    return _median_ms(ours, repeats), _median_ms(theirs, repeats)
+    def run_theirs():
+        _first(theirs(*(xt,) * n_inputs)).backward(gt)
 
-
-def _fwd_bwd_times(module, torch_fn, x, repeats):
-    """NumPy ``module`` forward + backward on ``x`` vs ``torch_fn(x, weight, bias)`` with the same weights:
-    NumPy ms, torch float64 ms, torch float32 ms."""
-    import torch
-    g = np.random.default_rng(1).standard_normal(module(x).shape)
-
-    def ours():
-        module(x)
-        module.backward(g)
-
-    def torch_run(dtype):
-        xt = torch.tensor(x, dtype=dtype, requires_grad=True)
-        w = torch.tensor(module.weight.data, dtype=dtype, requires_grad=True)
-        b = torch.tensor(module.bias.data, dtype=dtype, requires_grad=True)
-        gt = torch.tensor(g, dtype=dtype)
-        return lambda: torch_fn(xt, w, b).backward(gt)
-
-    return (_median_ms(ours, repeats), _median_ms(torch_run(torch.float64), repeats),
-            _median_ms(torch_run(torch.float32), repeats))
+    return _interleaved_median_ms((run_ours, run_theirs), repeats)
 
 
-def conv2d_times(shape, out_channels, repeats=15):
-    """Conv2d 3x3 (padding 1) forward + backward: NumPy ms, torch float64 ms, torch float32 ms."""
-    import torch
-    from . import nn
-    x = np.random.default_rng(0).standard_normal(shape)
-    return _fwd_bwd_times(nn.Conv2d(shape[1], out_channels, 3, padding=1),
-                          lambda xt, w, b: torch.nn.functional.conv2d(xt, w, b, padding=1), x, repeats)
+def _first(out):
+    return out[0] if isinstance(out, tuple) else out
 
 
-def conv_transpose2d_times(shape, out_channels, repeats=15):
-    """ConvTranspose2d kernel 4, stride 2, padding 1 (doubles H and W) forward + backward:
-    NumPy ms, torch float64 ms, torch float32 ms."""
-    import torch
-    from . import nn
-    x = np.random.default_rng(0).standard_normal(shape)
-    return _fwd_bwd_times(nn.ConvTranspose2d(shape[1], out_channels, 4, stride=2, padding=1),
-                          lambda xt, w, b: torch.nn.functional.conv_transpose2d(xt, w, b, stride=2, padding=1),
-                          x, repeats)
-
-
-def lstm_times(seq_len=50, batch=32, input_size=32, hidden_size=64, repeats=15):
-    """LSTM forward + backward (BPTT over seq_len steps): NumPy ms, torch float64 ms, torch float32 ms."""
-    import torch
-    from . import nn
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((seq_len, batch, input_size))
-    g = rng.standard_normal((seq_len, batch, hidden_size))
-    lstm = nn.LSTM(input_size, hidden_size)
-
-    def ours():
-        lstm(x)
-        lstm.backward(g)
-
-    def torch_run(dtype):
-        tlstm = torch.nn.LSTM(input_size, hidden_size).to(dtype)
-        xt, gt = torch.tensor(x, dtype=dtype, requires_grad=True), torch.tensor(g, dtype=dtype)
-        return lambda: tlstm(xt)[0].backward(gt)
-
-    return (_median_ms(ours, repeats), _median_ms(torch_run(torch.float64), repeats),
-            _median_ms(torch_run(torch.float32), repeats))
-
-
-def attention_times(L=64, N=32, E=64, heads=4, repeats=15):
-    """MultiheadAttention self-attention, forward + backward: NumPy ms, torch float64 ms, torch float32 ms."""
-    import torch
-    from . import nn
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((L, N, E))
-    g = rng.standard_normal((L, N, E))
-    attn = nn.MultiheadAttention(E, heads)
-
-    def ours():
-        attn(x, x, x)
-        attn.backward(g)
-
-    def torch_run(dtype):
-        tattn = torch.nn.MultiheadAttention(E, heads).to(dtype)
-        xt = torch.tensor(x, dtype=dtype, requires_grad=True)
-        gt = torch.tensor(g, dtype=dtype)
-        return lambda: tattn(xt, xt, xt)[0].backward(gt)
-
-    return (_median_ms(ours, repeats), _median_ms(torch_run(torch.float64), repeats),
-            _median_ms(torch_run(torch.float32), repeats))
+def layer_speed_table(repeats=15):
+    """Rows ``(label, {"float64": (NumPy ms, torch ms), "float32": (...)})``: forward + backward of each
+    benchmark layer, NumPy and torch on the same weights and input, in each dtype."""
+    return [(label, {np.dtype(dt).name: fwd_bwd_ms(*make(), shape, dt, n_inputs, repeats)
+                     for dt in (np.float64, np.float32)})
+            for label, make, shape, n_inputs in _layer_cases()]
 
 
 def notebook_times(paths=None):
@@ -183,26 +137,12 @@ def main(repeats=5, notebooks=True):
     print(f"{'widget':<22}{'median update (ms)':>20}")
     for name, ms in widget_update_times(repeats).items():
         print(f"{name:<22}{ms:>20.1f}")
-    ours, theirs = linear_relu_ratio()
-    print(f"\n{'NumPy vs torch (fwd+bwd)':<26}{'NumPy ms':>10}{'torch ms':>10}{'ratio':>8}")
-    print(f"{'Linear(512,512)+ReLU, N=256':<26}{ours:>10.2f}{theirs:>10.2f}{ours / theirs:>8.2f}")
-    print(f"\n{'Conv2d 3x3, pad 1 (fwd+bwd)':<34}{'NumPy':>8}{'torch64':>9}{'ratio':>7}{'torch32':>9}{'ratio':>7}")
-    for shape, c_out in (((64, 1, 28, 28), 8), ((64, 8, 14, 14), 16)):
-        ours, t64, t32 = conv2d_times(shape, c_out)
-        label = f"{shape} -> {c_out} ch"
-        print(f"{label:<34}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
-    print(f"\n{'ConvTranspose2d 4x4, s 2, pad 1':<34}{'NumPy':>8}{'torch64':>9}{'ratio':>7}{'torch32':>9}{'ratio':>7}")
-    for shape, c_out in (((64, 16, 7, 7), 8), ((64, 8, 14, 14), 1)):
-        ours, t64, t32 = conv_transpose2d_times(shape, c_out)
-        label = f"{shape} -> {c_out} ch"
-        print(f"{label:<34}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
-    print(f"\n{'LSTM fwd+bwd (BPTT)':<34}{'NumPy':>8}{'torch64':>9}{'ratio':>7}{'torch32':>9}{'ratio':>7}")
-    ours, t64, t32 = lstm_times()
-    print(f"{'I=32, H=64, T=50, N=32':<34}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
-    ours, t64, t32 = attention_times()
-    label = "MultiheadAttention L=64 N=32 E=64 h=4"
-    print(f"\n{label:<40}{'NumPy':>8}{'torch64':>9}{'ratio':>7}{'torch32':>9}{'ratio':>7}")
-    print(f"{'self-attention, fwd+bwd (ms)':<40}{ours:>8.2f}{t64:>9.2f}{ours / t64:>7.2f}{t32:>9.2f}{ours / t32:>7.2f}")
+    print(f"\n{'forward + backward, ms':<34}{'NumPy64':>9}{'torch64':>9}{'ratio':>7}"
+          f"{'NumPy32':>9}{'torch32':>9}{'ratio':>7}")
+    for label, t in layer_speed_table(3 * repeats):
+        (o64, t64), (o32, t32) = t["float64"], t["float32"]
+        print(f"{label:<34}{o64:>9.2f}{t64:>9.2f}{o64 / t64:>7.2f}{o32:>9.2f}{t32:>9.2f}{o32 / t32:>7.2f}")
+    print("ratio = NumPy ms / torch ms in the same dtype (below 1: NumPy is faster)")
     print(f"\nimport dlcourse: {import_time_ms():.0f} ms")
     if notebooks:
         times = notebook_times()

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import dlcourse as dl
-from dlcourse import bench, nn
+from dlcourse import nn
 from dlcourse.gradcheck import check_module, compare_with_torch
 from dlcourse.nn.conv import transposed_output_size
 
@@ -231,8 +231,3 @@ def test_backward_needs_forward_and_the_right_shape(layer, x):
 def test_torch_tensor_input_is_refused():
     with pytest.raises(TypeError, match="torch.Tensor"):
         nn.ConvTranspose2d(1, 1, 2)(torch.zeros(1, 1, 3, 3))
-
-
-def test_bench_times_conv_transpose2d():
-    ours, t64, t32 = bench.conv_transpose2d_times((2, 4, 5, 5), 3, repeats=1)
-    assert ours > 0 and t64 > 0 and t32 > 0

@@ -1,12 +1,13 @@
-"""2-D convolution, transposed convolution and pooling, shaped like torch.nn (NCHW), vectorized with strided views.
+"""2-D convolution, transposed convolution and pooling, shaped like torch.nn (NCHW), vectorized with slices.
 
-Forward builds every receptive field at once from a strided view of the padded input
-("im2col") and does one matrix product. Backward scatters gradients back with one
-vectorized slice-add per kernel offset (kh * kw of them), never a loop over pixels or samples.
-A transposed convolution uses the same two steps the other way round.
+A convolution works on its input moved to a (C, H, W, N) layout, batch last: then the values one kernel
+offset meets, for every output position and sample, form a few long runs of memory. Forward copies
+them into columns with one slice-copy per kernel offset (kh * kw of them, "im2col") and does one
+matrix product; backward adds gradients back with one slice-add per kernel offset ("col2im"). There
+is no loop over pixels, samples or channels. A transposed convolution uses the same two steps the
+other way round. Pools keep NCHW and take the same per-offset slices directly.
 """
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ._checks import as_float_array, check_grad_shape, positive_int, require_forward
 from .module import Module, Parameter
@@ -24,40 +25,72 @@ def output_size(size, kernel, stride=1, padding=0, dilation=1):
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def _windows(xp, kernel, stride, dilation, out_hw):
-    """Read-only view (N, C, Ho, Wo, kh, kw) of every receptive field of the padded input."""
-    n, c = xp.shape[:2]
-    sn, sc, sh, sw = xp.strides
-    return as_strided(xp, (n, c, *out_hw, *kernel),
-                      (sn, sc, sh * stride[0], sw * stride[1], sh * dilation[0], sw * dilation[1]), writeable=False)
-
-
-def _scatter(grad_windows, padded_shape, kernel, stride, dilation, out_hw):
-    """Inverse of _windows: add (N, C, Ho, Wo, kh, kw) window gradients into a padded-input gradient."""
-    dxp = np.zeros(padded_shape, dtype=grad_windows.dtype)
+def _offset_slices(kernel, stride, dilation, out_hw, lead):
+    """One index per kernel offset (i, j), row-major: the (Ho, Wo) grid of padded-input values that offset
+    meets, in an array with ``lead`` axes before H and W (2 for (N, C, H, W), 1 for (C, H, W, N))."""
     (ho, wo), (sh, sw), (dh, dw) = out_hw, stride, dilation
-    for i in range(kernel[0]):
-        for j in range(kernel[1]):
-            dxp[:, :, i * dh: i * dh + sh * (ho - 1) + 1: sh, j * dw: j * dw + sw * (wo - 1) + 1: sw] += \
-                grad_windows[:, :, :, :, i, j]
+    return [(slice(None),) * lead + (slice(i * dh, i * dh + sh * (ho - 1) + 1, sh),
+                                     slice(j * dw, j * dw + sw * (wo - 1) + 1, sw))
+            for i in range(kernel[0]) for j in range(kernel[1])]
+
+
+def _scatter(parts, padded_shape, slices, dtype):
+    """Adjoint of reading ``xp[s] for s in slices``: a zero array of ``padded_shape`` plus each part at its slice."""
+    dxp = np.zeros(padded_shape, dtype)
+    for s, part in zip(slices, parts):
+        dxp[s] += part
     return dxp
 
 
-def _im2col(xp, kernel, stride, dilation, out_hw):
-    """Rows (N Ho Wo, C kh kw): every receptive field of the padded input, one contiguous copy."""
-    win = _windows(xp, kernel, stride, dilation, out_hw)
-    return np.ascontiguousarray(win.transpose(0, 2, 3, 1, 4, 5)).reshape(xp.shape[0] * out_hw[0] * out_hw[1], -1)
+def _to_chwn(x, padding):
+    """(N, C, H, W) -> zero-padded (C, H + 2 ph, W + 2 pw, N), one copy."""
+    n, c, h, w = x.shape
+    (ph, pw) = padding
+    xp = (np.zeros if ph or pw else np.empty)((c, h + 2 * ph, w + 2 * pw, n), x.dtype)
+    xp[:, ph: ph + h, pw: pw + w] = x.transpose(1, 2, 3, 0)
+    return xp
 
 
-def _col2im(cols, padded_shape, kernel, stride, dilation, out_hw):
-    """Adjoint of _im2col: add window values (N, C kh kw, Ho Wo) back onto a zero array of ``padded_shape``.
+def _from_chwn(a, block_bytes=32768):
+    """(C, H, W, N) -> contiguous (N, C, H, W), copied in blocks of about ``block_bytes`` (an L1 cache).
 
-    Taking them in this layout (what a batched ``weight.T @ grad`` returns) keeps each kernel offset's
-    (Ho, Wo) block contiguous, so _scatter's slice-adds read memory in order (several times faster).
+    Done in one go, the copy reads with a stride of N values and, once the array outgrows the cache,
+    misses it at almost every element (5-10x slower for (64, 8, 28, 28)); a block stays in the cache.
     """
-    n, c = padded_shape[:2]
-    grad_windows = cols.reshape(n, c, *kernel, *out_hw).transpose(0, 1, 4, 5, 2, 3)
-    return _scatter(grad_windows, padded_shape, kernel, stride, dilation, out_hw)
+    c, h, w, n = a.shape
+    out = np.empty((n, c, h, w), a.dtype)
+    step = max(1, block_bytes // (w * n * a.itemsize))  # rows of one channel per block
+    for ci in range(c):
+        for r in range(0, h, step):
+            out[:, ci, r: r + step] = a[ci, r: r + step].transpose(2, 0, 1)
+    return out
+
+
+def _im2col(xp, slices):
+    """Columns (kh kw C, Ho Wo N) of a padded (C, Hp, Wp, N) input: row (i, j, c) holds channel c at kernel
+    offset (i, j) for every output position and sample."""
+    first = xp[slices[0]]
+    cols = np.empty((len(slices), *first.shape), xp.dtype)
+    for k, s in enumerate(slices):
+        cols[k] = xp[s]
+    return cols.reshape(-1, first[0].size)
+
+
+def _col2im(cols, padded_shape, slices, out_hw):
+    """Adjoint of _im2col: add columns (kh kw C, Ho Wo N) onto a zero (C, Hp, Wp, N) array of ``padded_shape``."""
+    parts = cols.reshape(len(slices), padded_shape[0], *out_hw, padded_shape[-1])
+    return _scatter(parts, padded_shape, slices, cols.dtype)
+
+
+def _kernel_matrix(weight):
+    """(A, B, kh, kw) weight -> (A, kh kw B), its columns in _im2col's row order."""
+    return weight.transpose(0, 2, 3, 1).reshape(weight.shape[0], -1)
+
+
+def _kernel_grad(matrix, shape):
+    """Inverse of _kernel_matrix: (A, kh kw B) -> (A, B, kh, kw) of ``shape``."""
+    a, b, kh, kw = shape
+    return matrix.reshape(a, kh, kw, b).transpose(0, 3, 1, 2)
 
 
 def _check_input(x, who, channels=None, dtype=None):
@@ -101,30 +134,30 @@ class Conv2d(Module):
     def forward(self, x):
         x = _check_input(x, "Conv2d", self.in_channels, self.weight.data.dtype)
         out_hw = _out_hw("Conv2d", x, self.kernel_size, self.stride, self.padding, self.dilation)
-        (ph, pw) = self.padding
-        xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else x
-        n = x.shape[0]
-        # one row per output pixel, then a single matrix product
-        cols = _im2col(xp, self.kernel_size, self.stride, self.dilation, out_hw)
-        out = cols @ self.weight.data.reshape(self.out_channels, -1).T
+        xp = _to_chwn(x, self.padding)
+        slices = _offset_slices(self.kernel_size, self.stride, self.dilation, out_hw, lead=1)
+        # one column per output pixel and sample, then a single matrix product
+        cols = _im2col(xp, slices)  # (kh kw C_in, Ho Wo N)
+        out = _kernel_matrix(self.weight.data) @ cols  # (C_out, Ho Wo N)
         if self.bias is not None:
-            out += self.bias.data
-        self._cache = (cols, xp.shape, x.shape, out_hw)
-        return out.reshape(n, *out_hw, self.out_channels).transpose(0, 3, 1, 2)
+            out += self.bias.data[:, None]
+        self._cache = (cols, xp.shape, x.shape, out_hw, slices)
+        return _from_chwn(out.reshape(self.out_channels, *out_hw, x.shape[0]))
 
     def backward(self, grad_output):
         require_forward(self._cache, "Conv2d")
-        cols, padded_shape, x_shape, out_hw = self._cache
+        cols, padded_shape, x_shape, out_hw, slices = self._cache
         g = as_float_array(grad_output, "Conv2d.backward", "grad_output", dtype=cols.dtype)
         check_grad_shape(g, (x_shape[0], self.out_channels, *out_hw), "Conv2d")
-        g2 = g.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)
-        self.weight.grad += (g2.T @ cols).reshape(self.weight.shape)
+        g2 = g.transpose(1, 2, 3, 0).reshape(self.out_channels, -1)  # (C_out, Ho Wo N), cols' layout
+        # (cols g2^T)^T rather than g2 cols^T: BLAS runs this shape (a long sum, a small result) faster
+        # with the long axis down the rows of its first operand (~1.5x for the bench's layers)
+        self.weight.grad += _kernel_grad((cols @ g2.T).T, self.weight.shape)
         if self.bias is not None:
-            self.bias.grad += g2.sum(axis=0)
-        dcols = np.matmul(self.weight.data.reshape(self.out_channels, -1).T, g.reshape(*g.shape[:2], -1))
-        dxp = _col2im(dcols, padded_shape, self.kernel_size, self.stride, self.dilation, out_hw)
+            self.bias.grad += g2.sum(axis=1)
+        dxp = _col2im(_kernel_matrix(self.weight.data).T @ g2, padded_shape, slices, out_hw)
         (ph, pw) = self.padding
-        return dxp[:, :, ph: ph + x_shape[2], pw: pw + x_shape[3]]
+        return _from_chwn(dxp[:, ph: ph + x_shape[2], pw: pw + x_shape[3]])
 
     def extra_repr(self):
         return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
@@ -183,33 +216,30 @@ class ConvTranspose2d(Module):
         n, _, h, w = x.shape
         out_hw = self._out_hw(x)
         (ph, pw) = self.padding
-        # each input pixel's (C_out, kh, kw) stamp, (N, C_out kh kw, H W), added onto the padded output
+        rows = x.transpose(1, 2, 3, 0).reshape(self.in_channels, -1)  # (C_in, H W N)
+        # each input pixel's (kh, kw, C_out) stamp, (kh kw C_out, H W N), added onto the padded output
         # where a Conv2d would have read its window
-        stamps = np.matmul(self.weight.data.reshape(self.in_channels, -1).T, x.reshape(n, self.in_channels, h * w))
-        full = _col2im(stamps, (n, self.out_channels, out_hw[0] + 2 * ph, out_hw[1] + 2 * pw),
-                       self.kernel_size, self.stride, self.dilation, (h, w))
-        out = full[:, :, ph: ph + out_hw[0], pw: pw + out_hw[1]]
+        stamps = _kernel_matrix(self.weight.data).T @ rows
+        slices = _offset_slices(self.kernel_size, self.stride, self.dilation, (h, w), lead=1)
+        full = _col2im(stamps, (self.out_channels, out_hw[0] + 2 * ph, out_hw[1] + 2 * pw, n), slices, (h, w))
+        out = full[:, ph: ph + out_hw[0], pw: pw + out_hw[1]]
         if self.bias is not None:
-            out = out + self.bias.data[:, None, None]
-        self._cache = (x, out_hw)
-        return out
+            out += self.bias.data[:, None, None, None]
+        self._cache = (rows, x.shape, out_hw, slices)
+        return _from_chwn(out)
 
     def backward(self, grad_output):
         require_forward(self._cache, "ConvTranspose2d")
-        x, out_hw = self._cache
-        x_shape = x.shape
-        g = as_float_array(grad_output, "ConvTranspose2d.backward", "grad_output", dtype=x.dtype)
+        rows, x_shape, out_hw, slices = self._cache
+        g = as_float_array(grad_output, "ConvTranspose2d.backward", "grad_output", dtype=rows.dtype)
         check_grad_shape(g, (x_shape[0], self.out_channels, *out_hw), "ConvTranspose2d")
         if self.bias is not None:
             self.bias.grad += g.sum(axis=(0, 2, 3))
-        (ph, pw) = self.padding
-        gp = np.pad(g, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if ph or pw else g
         # the window each input pixel stamped onto: a Conv2d forward over the output gradient
-        gcols = _im2col(gp, self.kernel_size, self.stride, self.dilation, x_shape[2:])  # (N H W, C_out kh kw)
-        rows = x.transpose(0, 2, 3, 1).reshape(-1, self.in_channels)  # (N H W, C_in)
-        self.weight.grad += (rows.T @ gcols).reshape(self.weight.shape)
-        dx = gcols @ self.weight.data.reshape(self.in_channels, -1).T
-        return dx.reshape(x_shape[0], *x_shape[2:], self.in_channels).transpose(0, 3, 1, 2)
+        gcols = _im2col(_to_chwn(g, self.padding), slices)  # (kh kw C_out, H W N)
+        self.weight.grad += _kernel_grad((gcols @ rows.T).T, self.weight.shape)  # faster order, as in Conv2d
+        dx = _kernel_matrix(self.weight.data) @ gcols  # (C_in, H W N)
+        return _from_chwn(dx.reshape(self.in_channels, *x_shape[2:], x_shape[0]))
 
     def extra_repr(self):
         return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
@@ -228,16 +258,17 @@ class _Pool2d(Module):
             raise ValueError(f"{who}: padding {self.padding} must be at most half the kernel size {self.kernel_size}")
         self._cache = None
 
-    def _windows(self, x, fill):
+    def _padded(self, x, fill):
+        """Padded input, input shape, output (Ho, Wo) and the per-offset slices of the windows."""
         who = type(self).__name__
         x = _check_input(x, who)
         out_hw = _out_hw(who, x, self.kernel_size, self.stride, self.padding, (1, 1))
         (ph, pw) = self.padding
         xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill) if ph or pw else x
-        return _windows(xp, self.kernel_size, self.stride, (1, 1), out_hw), xp.shape, x.shape, out_hw, x.dtype
+        return xp, x.shape, out_hw, _offset_slices(self.kernel_size, self.stride, (1, 1), out_hw, lead=2)
 
-    def _grad_input(self, grad_windows, padded_shape, x_shape, out_hw):
-        dxp = _scatter(grad_windows, padded_shape, self.kernel_size, self.stride, (1, 1), out_hw)
+    def _grad_input(self, parts, padded_shape, x_shape, slices, dtype):
+        dxp = _scatter(parts, padded_shape, slices, dtype)
         (ph, pw) = self.padding
         return dxp[:, :, ph: ph + x_shape[2], pw: pw + x_shape[3]]
 
@@ -249,35 +280,50 @@ class MaxPool2d(_Pool2d):
     """Largest value of each window. (N, C, H, W) -> (N, C, Ho, Wo); the gradient goes to the arg-max."""
 
     def forward(self, x):
-        win, padded_shape, x_shape, out_hw, dtype = self._windows(x, -np.inf)
-        flat = win.reshape(*win.shape[:4], -1)
-        idx = flat.argmax(axis=-1)
-        self._cache = (idx, padded_shape, x_shape, out_hw, dtype)
-        return np.take_along_axis(flat, idx[..., None], axis=-1)[..., 0]
+        xp, x_shape, _, slices = self._padded(x, -np.inf)
+        out = xp[slices[0]].copy()
+        for s in slices[1:]:  # elementwise maxima of whole slices: no per-window loop, no copy of the windows
+            np.maximum(out, xp[s], out=out)  # NaN wins, as in torch
+        self._cache = (xp, out, x_shape, slices)
+        return out.copy()
 
     def backward(self, grad_output):
         require_forward(self._cache, "MaxPool2d")
-        idx, padded_shape, x_shape, out_hw, dtype = self._cache
-        g = as_float_array(grad_output, "MaxPool2d.backward", "grad_output", dtype=dtype)
-        check_grad_shape(g, idx.shape, "MaxPool2d")
-        k = self.kernel_size[0] * self.kernel_size[1]
-        grad_windows = (g[..., None] * (idx[..., None] == np.arange(k))).reshape(*idx.shape, *self.kernel_size)
-        return self._grad_input(grad_windows, padded_shape, x_shape, out_hw)
+        xp, out, x_shape, slices = self._cache
+        g = as_float_array(grad_output, "MaxPool2d.backward", "grad_output", dtype=xp.dtype)
+        check_grad_shape(g, out.shape, "MaxPool2d")
+        has_nan = np.isnan(out).any()
+        free = np.ones(out.shape, dtype=bool)  # windows whose arg-max is still to be found
+        hit = np.empty(out.shape, dtype=bool)
+
+        def parts():  # each window's gradient goes to its first maximum (a NaN if it has one), as argmax picks
+            for s in slices:
+                np.equal(xp[s], out, out=hit)
+                if has_nan:
+                    np.logical_or(hit, np.isnan(xp[s]), out=hit)
+                np.logical_and(hit, free, out=hit)
+                np.logical_xor(free, hit, out=free)
+                yield g * hit
+
+        return self._grad_input(parts(), xp.shape, x_shape, slices, xp.dtype)
 
 
 class AvgPool2d(_Pool2d):
     """Mean of each window (padding counts as zeros, torch's default). (N, C, H, W) -> (N, C, Ho, Wo)."""
 
     def forward(self, x):
-        win, padded_shape, x_shape, out_hw, dtype = self._windows(x, 0.0)
-        self._cache = (padded_shape, x_shape, out_hw, dtype)
-        return win.mean(axis=(-2, -1))
+        xp, x_shape, out_hw, slices = self._padded(x, 0.0)
+        out = xp[slices[0]].copy()
+        for s in slices[1:]:
+            out += xp[s]
+        out /= len(slices)
+        self._cache = (xp.shape, x_shape, out_hw, slices, xp.dtype)
+        return out
 
     def backward(self, grad_output):
         require_forward(self._cache, "AvgPool2d")
-        padded_shape, x_shape, out_hw, dtype = self._cache
+        padded_shape, x_shape, out_hw, slices, dtype = self._cache
         g = as_float_array(grad_output, "AvgPool2d.backward", "grad_output", dtype=dtype)
         check_grad_shape(g, (*x_shape[:2], *out_hw), "AvgPool2d")
-        k = self.kernel_size[0] * self.kernel_size[1]
-        grad_windows = np.broadcast_to((g / k)[..., None, None], (*g.shape, *self.kernel_size))
-        return self._grad_input(grad_windows, padded_shape, x_shape, out_hw)
+        part = g / len(slices)  # every value of a window gets an equal share
+        return self._grad_input([part] * len(slices), padded_shape, x_shape, slices, dtype)

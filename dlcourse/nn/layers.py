@@ -109,39 +109,59 @@ class _BatchNorm(Module):
 
     def forward(self, x):
         x = self._check(x)
-        axes = (0,) + tuple(range(2, x.ndim))
-        shape = (1, -1) + (1,) * (x.ndim - 2)
+        n = x.shape[0]
+        # (N, C, L) view: each channel's values lie along axes 0 and 2, and broadcasting a per-channel
+        # (C, 1) array runs along contiguous rows of L (much faster than (1, C, 1, 1) over NCHW)
+        x3 = x.reshape(n, self.num_features, -1)
+        count = n * x3.shape[2]
         if self.training:
-            count = x.size // self.num_features
             if count < 2:
                 raise ValueError(f"{type(self).__name__}: training needs more than one value per channel "
                                  f"(got input of shape {tuple(x.shape)}); use a larger batch or call eval()")
-            mean, var = x.mean(axis=axes), x.var(axis=axes)
+            mean = x3.sum(axis=(0, 2)) / count
+            centred = x3 - mean[:, None]
+            var = np.einsum("ncl,ncl->c", centred, centred) / count  # biased; einsum needs no squared temporary
             m = self.momentum
             self.running_mean[...] = (1 - m) * self.running_mean + m * mean
             self.running_var[...] = (1 - m) * self.running_var + m * var * count / (count - 1)
             self.num_batches_tracked += 1
         else:
             mean, var = self.running_mean, self.running_var
+            centred = x3 - mean[:, None]
         inv_std = 1.0 / np.sqrt(var + self.eps)
-        x_hat = (x - mean.reshape(shape)) * inv_std.reshape(shape)
-        self._cache = (x_hat, inv_std, axes, shape, self.training)
-        if self.weight is None:
-            return x_hat
-        return x_hat * self.weight.data.reshape(shape) + self.bias.data.reshape(shape)
+        # x_hat = centred * inv_std is never stored: y and every backward quantity take inv_std into
+        # their per-channel factors, which saves a pass over the data each way
+        self._cache = (centred, inv_std, x.shape, self.training)
+        scale = inv_std if self.weight is None else inv_std * self.weight.data
+        y = centred * scale[:, None]
+        if self.bias is not None:
+            y += self.bias.data[:, None]
+        return y.reshape(x.shape)
 
     def backward(self, grad_output):
         require_forward(self._cache, type(self).__name__)
-        x_hat, inv_std, axes, shape, training = self._cache
-        g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output", dtype=x_hat.dtype)
-        check_grad_shape(g, x_hat.shape, type(self).__name__)
+        centred, inv_std, x_shape, training = self._cache
+        g = as_float_array(grad_output, f"{type(self).__name__}.backward", "grad_output", dtype=centred.dtype)
+        check_grad_shape(g, x_shape, type(self).__name__)
+        g = g.reshape(centred.shape)
+        # the two per-channel sums give the parameter gradients and, since weight is constant over each
+        # channel, the input gradient too: standardize_backward's means with weight taken out
+        sum_g = g.sum(axis=(0, 2))
+        sum_g_x_hat = np.einsum("ncl,ncl->c", g, centred) * inv_std
         if self.weight is not None:
-            self.weight.grad += (g * x_hat).sum(axis=axes)
-            self.bias.grad += g.sum(axis=axes)
-            g = g * self.weight.data.reshape(shape)
+            self.weight.grad += sum_g_x_hat
+            self.bias.grad += sum_g
+        scale = inv_std if self.weight is None else inv_std * self.weight.data
         if not training:  # fixed statistics: a plain per-channel scale
-            return g * inv_std.reshape(shape)
-        return standardize_backward(g, x_hat, inv_std.reshape(shape), axes)
+            return (g * scale[:, None]).reshape(x_shape)
+        count = centred.shape[0] * centred.shape[2]
+        # scale (g - mean(g) - x_hat mean(g x_hat)), built in one new array: a fresh array of this size
+        # costs about twice an in-place pass
+        dx = centred * (-sum_g_x_hat * inv_std / count)[:, None]
+        dx -= (sum_g / count)[:, None]
+        dx += g
+        dx *= scale[:, None]
+        return dx.reshape(x_shape)
 
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.weight is not None}"
