@@ -11,8 +11,7 @@ import time
 import numpy as np
 
 WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer",
-           "LatentExplorer", "AttentionExplorer", "GANLab",
-           "GradientsThroughTime")
+           "GradientsThroughTime", "AttentionExplorer", "LatentExplorer", "GANLab")
 
 
 def _char_sampler():
