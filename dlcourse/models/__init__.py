@@ -14,3 +14,6 @@ from .gan import (GAN_LOSSES, ConvDiscriminator, ConvGenerator, MLPDiscriminator
 
 __all__ += ["MLPGenerator", "MLPDiscriminator", "ConvGenerator", "ConvDiscriminator", "discriminator_loss",
             "generator_loss", "train_gan", "GAN_LOSSES"]
+from .ngram import CharNGram  # noqa: E402
+
+__all__ += ["CharNGram"]
