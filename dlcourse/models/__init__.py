@@ -6,7 +6,7 @@ from .tabular import TabularNet
 __all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields"]
 from .autoencoder import VAE, AutoEncoder, ConvAutoEncoder, fit_autoencoder, reconstruction_error  # noqa: E402
 __all__ += ["AutoEncoder", "ConvAutoEncoder", "VAE", "fit_autoencoder", "reconstruction_error"]
-from .transformer import CharGPT, TransformerClassifier  # noqa: E402
+from .transformer import CharGPT, TransformerClassifier, sampling_probs  # noqa: E402
 
 __all__ += ["TransformerClassifier", "CharGPT"]
 from .gan import (GAN_LOSSES, ConvDiscriminator, ConvGenerator, MLPDiscriminator, MLPGenerator,  # noqa: E402
@@ -17,3 +17,4 @@ __all__ += ["MLPGenerator", "MLPDiscriminator", "ConvGenerator", "ConvDiscrimina
 from .ngram import CharNGram  # noqa: E402
 
 __all__ += ["CharNGram"]
+__all__ += ["sampling_probs"]
