@@ -59,8 +59,8 @@ def ex08_attention_backward(answer):
                 (P * (dP - (dP * P).sum(0, keepdims=True)), "the sum Σⱼ dPⱼ Pⱼ runs over the wrong axis: the "
                                                             "softmax normalises each row (the keys of one query), "
                                                             "so sum over axis=1.")]
+    right_dS = P * (dP - (dP * P).sum(1, keepdims=True))
     for which, mult, want, what in ((1, K, dQ, "dQ"), (2, Q, dK, "dK")):
-        right_dS = P * (dP - (dP * P).sum(1, keepdims=True))
         project = (lambda dS: dS @ mult) if which == 1 else (lambda dS: dS.T @ mult)
         _name_mistake(got[which], [(project(w) / np.sqrt(d), f"{what}: {m}") for w, m in wrong_dS]
                       + [(project(right_dS), f"{what}: you forgot the 1/√d: the scores were scaled, so their "
