@@ -34,6 +34,16 @@ def ex08_attention_backward(Q, K, V, grad_out):
 # two LayerNorms 2 * (32 + 32). The number of heads does not change the count.
 ex08_encoder_parameters = (3 * 32 * 32 + 3 * 32) + (32 * 32 + 32) + (32 * 64 + 64) + (64 * 32 + 32) + 2 * (2 * 32)
 
-# Losses in nats per character: a uniform guess over 65 characters costs ln 65 on every character;
-# a loss of ln 4 = 1.386 means the model is as unsure as a uniform choice among e^1.386 = 4 characters.
-ex08_loss_in_nats = {"uniform_loss": float(np.log(65)), "perplexity": float(np.exp(np.log(4.0)))}
+
+
+def ex08_sampling_probs(logits, temperature, top_k):
+    """The distribution CharGPT samples from (as dl.models.sampling_probs): scores (V,) -> probabilities (V,).
+
+    Divide by the temperature; with top_k, drop every score below the k-th largest (ties with it stay);
+    softmax over what is left, so the kept probabilities sum to 1.
+    """
+    scores = np.asarray(logits, dtype=float) / temperature
+    if top_k is not None:
+        scores = np.where(scores < np.sort(scores)[-top_k], -np.inf, scores)
+    p = np.exp(scores - scores.max())
+    return p / p.sum()

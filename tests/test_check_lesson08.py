@@ -32,25 +32,35 @@ def test_causal_mask_mistakes(answer, words):
     _wrong(check.ex08_causal_mask(answer), words)
 
 
-def _attention(Q, K, V, g, scale=True, softmax_backward="full", k_scale=True, axis=1):
+def _attention(Q, K, V, g, scale=True, softmax_backward="full", k_scale=1.0, axis=1, q_scale=1.0):
     d = Q.shape[1]
     c = np.sqrt(d) if scale else 1.0
     S = Q @ K.T / c
     P = np.exp(S - S.max(axis=axis, keepdims=True))
     P /= P.sum(axis=axis, keepdims=True)
     dP = g @ V.T
-    dS = P * (dP - (dP * P).sum(1, keepdims=True)) if softmax_backward == "full" else P * (1 - P) * dP
-    return P @ V, dS @ K / c, dS.T @ Q / (c if k_scale else 1.0), P.T @ g
+    dS = {"full": P * (dP - (dP * P).sum(1, keepdims=True)), "diagonal": P * (1 - P) * dP, "no subtraction": P * dP,
+          "axis 0": P * (dP - (dP * P).sum(0, keepdims=True))}[softmax_backward]
+    return P @ V, dS @ K / c * q_scale, dS.T @ Q / c * k_scale, P.T @ g
 
 
 @pytest.mark.parametrize("kwargs, words", [
     (dict(scale=False), "forgot to divide the scores by √d"),
     (dict(axis=0), "over the keys of each query"),
     (dict(softmax_backward="diagonal"), "Jacobian is not diagonal"),
-    (dict(k_scale=False), "dK: you forgot the 1/√d"),
+    (dict(softmax_backward="no subtraction"), "dQ: you forgot the subtraction"),
+    (dict(softmax_backward="axis 0"), "dQ: the sum Σⱼ dPⱼ Pⱼ runs over the wrong axis"),
+    (dict(k_scale=np.sqrt(4)), "dK: you forgot the 1/√d"),
+    (dict(q_scale=4.0, k_scale=4.0), "dQ: you multiplied by √d"),
+    (dict(k_scale=4.0), "dK: you multiplied by √d"),
 ])
 def test_attention_backward_mistakes(kwargs, words):
     _wrong(check.ex08_attention_backward(lambda Q, K, V, g: _attention(Q, K, V, g, **kwargs)), words)
+
+
+def test_attention_backward_accepts_a_list_and_names_no_fresh_inputs():
+    fb = check.ex08_attention_backward(lambda Q, K, V, g: list(solutions.ex08_attention_backward(Q, K, V, g)))
+    assert fb.passed and "fresh" not in fb.message
 
 
 def test_attention_backward_reference_matches_finite_differences():
@@ -83,19 +93,53 @@ def test_encoder_parameters_match_torch():
     (4 * 32 * 32 + 2 * 32 * 64 + 128, "left out the biases"),
     (8 * 4224 + 2 * 32 * 64 + 96 + 128, "heads share the projections"),
     (3 * 32 * 32 + 96 + 2 * 32 * 64 + 96 + 128, "forgot out_proj"),
+    (8480, "one LayerNorm"),
+    (8448, "biases of linear1"),
     (12345, "you counted 12345"),
 ])
 def test_encoder_parameter_mistakes(answer, words):
     _wrong(check.ex08_encoder_parameters(answer), words)
 
 
+def test_encoder_parameters_message_has_the_real_shares():
+    fb = check.ex08_encoder_parameters(solutions.ex08_encoder_parameters)
+    assert fb.passed and "4224 in attention" in fb.message and "4192 in the feed-forward" in fb.message
+
+
+def test_sampling_reference_is_the_models_own_function():
+    from dlcourse import models
+    rng = np.random.default_rng(0)
+    for logits, tau, k in [(rng.standard_normal(7), 0.7, None), (rng.standard_normal(7), 1.3, 3),
+                           (np.array([1.0, 2.0, 2.0, 0.0]), 1.0, 2), (np.array([1.0, 2.0, 2.0, 0.0]), 1.0, 1)]:
+        np.testing.assert_allclose(solutions.ex08_sampling_probs(logits, tau, k),
+                                   models.sampling_probs(logits, tau, k), rtol=1e-12)
+
+
+def _sampler(times=False, renormalise=True, exactly_k=False):
+    def f(logits, temperature, top_k):
+        s = logits * temperature if times else logits / temperature
+        p = np.exp(s - s.max())
+        p /= p.sum()
+        if top_k is not None:
+            keep = np.argsort(-s, kind="stable")[:top_k] if exactly_k else np.flatnonzero(s >= np.sort(s)[-top_k])
+            mask = np.zeros(len(s), bool)
+            mask[keep] = True
+            p = np.where(mask, p, 0.0)
+            if renormalise:
+                p /= p.sum()
+        return p
+    return f
+
+
 @pytest.mark.parametrize("answer, words", [
-    ({"uniform_loss": np.log2(65), "perplexity": 4.0}, "in bits"),
-    ({"uniform_loss": np.log10(65), "perplexity": 4.0}, "log₁₀"),
-    ({"uniform_loss": 1 / 65, "perplexity": 4.0}, "not the probability"),
-    ({"uniform_loss": np.log(65), "perplexity": 1.386}, "exponentiate the loss"),
-    ({"uniform_loss": np.log(65), "perplexity": 2 ** 1.386}, "not 2^loss"),
-    ({"uniform_loss": np.log(65)}, "expected a dict with the keys"),
+    (_sampler(times=True), "multiplied the scores by the temperature"),
+    (_sampler(renormalise=False), "renormalise the ones you keep"),
+    (_sampler(exactly_k=True), "tie at the k-th largest value"),
+    (lambda logits, t, k: np.ones(3), "shape"),
 ])
-def test_loss_in_nats_mistakes(answer, words):
-    _wrong(check.ex08_loss_in_nats(answer), words)
+def test_sampling_mistakes(answer, words):
+    _wrong(check.ex08_sampling_probs(answer), words)
+
+
+def test_sampling_right_answer_in_another_form_passes():
+    assert check.ex08_sampling_probs(_sampler()).passed

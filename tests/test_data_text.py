@@ -55,7 +55,7 @@ def test_small_corpus_split():
     (lambda c: c.encode(5), "takes a str, got int"),
     (lambda c: c.decode([0, 999]), "ids must lie in"),
     (lambda c: c.decode([[1, 2]]), "1-D sequence"),
-    (lambda c: next(c.batches("test")), "'train' or 'val'"),
+    (lambda c: next(c.batches("valid")), "'train', 'val' or 'test'"),
     (lambda c: next(c.batches(batch_size=0)), "batch_size must be an integer >= 1, got 0"),
     (lambda c: next(c.batches("val", block_size=10 ** 6)), "block_size must be below"),
 ])
@@ -91,3 +91,19 @@ def test_reverse_and_sort_tasks():
 def test_sequence_task_errors(kwargs, words):
     with pytest.raises(ValueError, match=words):
         data.make_sequence_task(**kwargs)
+
+
+def test_test_split_is_the_tail_and_leaves_train_alone(corpus):
+    three = data.load_char_corpus(val_fraction=0.05, test_fraction=0.05)
+    np.testing.assert_array_equal(three.train, corpus.train)  # same training text as the two-way split
+    np.testing.assert_array_equal(np.concatenate([three.val, three.test]), corpus.val)
+    assert abs(len(three.test) - len(three.val)) <= 1 and "test 23," in repr(three)
+    assert len(corpus.test) == 0
+    x, _ = next(three.batches("test", batch_size=2, block_size=8))
+    assert corpus.decode(x[0]) in corpus.text[-len(three.test):]
+
+
+@pytest.mark.parametrize("test_fraction", [-0.1, 0.9, "0.1"])
+def test_bad_test_fraction(test_fraction):
+    with pytest.raises(ValueError, match="test_fraction must lie in"):
+        data.CharCorpus("some text here", val_fraction=0.1, test_fraction=test_fraction)

@@ -1,4 +1,6 @@
 """The torch Transformer encoder classifier and the character-level GPT."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -152,3 +154,44 @@ def test_gpt_constructor_errors():
         models.CharGPT("aab")
     with pytest.raises(ValueError, match=r"d_model \(30\) must be divisible by nhead \(4\)"):
         models.CharGPT(CHARS, d_model=30)
+
+
+def test_sampling_probs_temperature_top_k_and_ties():
+    logits = np.array([2.0, 1.0, 1.0, -1.0, 0.5])
+    np.testing.assert_allclose(models.sampling_probs(logits, 0.5),
+                               torch.softmax(torch.tensor(logits) / 0.5, 0).numpy(), rtol=1e-12)
+    top1 = models.sampling_probs(logits, top_k=1)
+    np.testing.assert_array_equal(top1, [1, 0, 0, 0, 0])
+    tied = models.sampling_probs(logits, top_k=2)  # 1.0 is the 2nd largest twice: both stay
+    assert (tied > 0).sum() == 3
+    np.testing.assert_allclose(tied[:3], np.exp([2, 1, 1]) / np.exp([2, 1, 1]).sum(), rtol=1e-12)
+    big = models.sampling_probs(np.array([1000.0, 999.0]))  # no overflow
+    assert np.isfinite(big).all() and abs(big.sum() - 1) < 1e-12
+
+
+@pytest.mark.parametrize("args, words", [
+    ((np.zeros((2, 3)),), "non-empty 1-D array of finite scores"),
+    ((np.array([1.0, np.nan]),), "finite scores"),
+    ((np.zeros(3), 0.0), "temperature must be a number > 0"),
+    ((np.zeros(3), 1.0, 4), "top_k must be None or an integer from 1 to 3, got 4"),
+])
+def test_sampling_probs_errors(args, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        models.sampling_probs(*args)
+
+
+def test_gpt_attention_weights_are_causal_rows_of_the_forward_pass(gpt):
+    w = gpt.attention_weights("abcab")
+    assert w.shape == (2, 2, 5, 5)
+    np.testing.assert_allclose(w.sum(-1), 1, atol=1e-6)
+    assert (np.triu(w, k=1) == 0).all()
+    assert gpt.attention_weights("abc" * 5).shape == (2, 2, 8, 8)  # only the last block_size characters
+    x = gpt.blocks.layers[0].norm1(gpt.tok(gpt.encode("abcab")[None]) + gpt.pos(torch.arange(5)))
+    q, k, _ = torch.nn.functional.linear(x, gpt.blocks.layers[0].self_attn.in_proj_weight,
+                                         gpt.blocks.layers[0].self_attn.in_proj_bias).chunk(3, dim=-1)
+    q, k = (t.view(5, 2, 8).transpose(0, 1) for t in (q[0], k[0]))  # 2 heads of 8 dimensions
+    by_hand = torch.softmax(q @ k.transpose(1, 2) / 8 ** 0.5 + gpt.causal_mask[:5, :5], dim=-1)
+    np.testing.assert_allclose(w[0], by_hand.detach().numpy(), atol=1e-6)
+    assert gpt.training
+    with pytest.raises(ValueError, match="at least one character"):
+        gpt.attention_weights("")

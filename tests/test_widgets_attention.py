@@ -165,3 +165,10 @@ def test_corpus_vocabulary_fits_the_sampler():
     w = widgets.CharLMSampler(models.CharGPT(corpus.chars, block_size=8, d_model=8, n_heads=2, n_layers=1),
                               prompt="hello")
     assert w.top_k.max == corpus.vocab_size
+
+
+def test_learning_curve_has_a_point_every_few_steps():
+    from dlcourse.widgets.attention import EVAL_EVERY
+    e = widgets.AttentionExplorer(task="reverse")
+    e.train(2 * EVAL_EVERY + 3)
+    assert [s for s, _, _ in e.history] == [0, EVAL_EVERY, 2 * EVAL_EVERY, 2 * EVAL_EVERY + 3]

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ._key import S
-from ._core import _Wrong, _array, _call, _close, _matches, _name_mistake, _number, _same_array, _same_count, exercise
+from ._core import _Wrong, _array, _call, _matches, _name_mistake, _number, _same_array, _same_count, exercise
 
 
 @exercise("Row i is query position i, column j key position j. Query i may look at keys j <= i; "
@@ -27,17 +27,17 @@ def ex08_causal_mask(answer):
     return "True above the diagonal: every position sees itself and the past, never the future."
 
 
-@exercise("Forward: S = Q Kᵀ / √d, P = softmax of each row of S, out = P V. Backward in reverse order: "
-          "dV = Pᵀ g, dP = g Vᵀ, then the softmax's backward per row dS = P ⊙ (dP − Σⱼ dPⱼ Pⱼ), and finally "
-          "dQ = dS K / √d, dK = dSᵀ Q / √d.")
+@exercise("Forward: S = Q Kᵀ / √d, P = softmax of each row of S, out = P V. Backward runs the same steps in "
+          "reverse: from g = ∂L/∂out get dV and dP (out = P V is a matrix product), then dS from dP through the "
+          "softmax of each row (its Jacobian is not diagonal), then dQ and dK from dS (remember the 1/√d).")
 def ex08_attention_backward(answer):
     rng = np.random.default_rng(8)
     L, S_len, d, dv = 3, 5, 4, 2
     Q, K, V = rng.standard_normal((L, d)), rng.standard_normal((S_len, d)), rng.standard_normal((S_len, dv))
     g = rng.standard_normal((L, dv))
     got = _call(answer, Q, K, V, g)
-    if not isinstance(got, tuple) or len(got) != 4:
-        raise _Wrong("return four arrays: out, dQ, dK, dV.")
+    if not isinstance(got, (tuple, list)) or len(got) != 4:
+        raise _Wrong("return four arrays: out, dQ, dK, dV (a tuple or a list).")
     out, dQ, dK, dV = S.ex08_attention_backward(Q, K, V, g)
     scores = Q @ K.T
     p_unscaled = np.exp(scores - scores.max(1, keepdims=True))
@@ -52,16 +52,23 @@ def ex08_attention_backward(answer):
     _same_array(got[3], dV, "dV")
     P /= P.sum(1, keepdims=True)
     dP = g @ V.T
-    _name_mistake(got[1], [(P * (1 - P) * dP @ K / np.sqrt(d),
-                            "dQ: the softmax's Jacobian is not diagonal: each score changes every probability "
-                            "of its row, so subtract Σⱼ dPⱼ Pⱼ per row instead of using P(1 − P)."),
-                           (P * (dP - (dP * P).sum(1, keepdims=True)) @ K,
-                            "dQ: you forgot the 1/√d: the scores were scaled, so their gradient is too.")])
-    _same_array(got[1], dQ, "dQ")
-    _name_mistake(got[2], [((P * (dP - (dP * P).sum(1, keepdims=True))).T @ Q,
-                            "dK: you forgot the 1/√d: the scores were scaled, so their gradient is too.")])
-    _same_array(got[2], dK, "dK")
-    return "out, dQ, dK and dV match on fresh inputs: you wrote one attention head's backward pass."
+    wrong_dS = [(P * dP, "you forgot the subtraction: through a softmax dS = P ⊙ (dP − Σⱼ dPⱼ Pⱼ), because each "
+                         "score changes every probability of its row, not only its own."),
+                (P * (1 - P) * dP, "the softmax's Jacobian is not diagonal: each score changes every probability "
+                                   "of its row, so subtract Σⱼ dPⱼ Pⱼ per row instead of using P(1 − P)."),
+                (P * (dP - (dP * P).sum(0, keepdims=True)), "the sum Σⱼ dPⱼ Pⱼ runs over the wrong axis: the "
+                                                            "softmax normalises each row (the keys of one query), "
+                                                            "so sum over axis=1.")]
+    right_dS = P * (dP - (dP * P).sum(1, keepdims=True))
+    for which, mult, want, what in ((1, K, dQ, "dQ"), (2, Q, dK, "dK")):
+        project = (lambda dS: dS @ mult) if which == 1 else (lambda dS: dS.T @ mult)
+        _name_mistake(got[which], [(project(w) / np.sqrt(d), f"{what}: {m}") for w, m in wrong_dS]
+                      + [(project(right_dS), f"{what}: you forgot the 1/√d: the scores were scaled, so their "
+                                             "gradient is too."),
+                         (project(right_dS) * np.sqrt(d), f"{what}: you multiplied by √d; the forward pass divided "
+                                                          "the scores by √d, so the gradient is divided by it too.")])
+        _same_array(got[which], want, what)
+    return "out, dQ, dK and dV all match the reference: you wrote one attention head's backward pass."
 
 
 @exercise("Count weight and bias of every sub-module: self_attn (in_proj: 3 matrices d×d and 3·d biases; "
@@ -72,6 +79,11 @@ def ex08_encoder_parameters(answer):
     d, ff = 32, 64
     attn, ffn, norms = 4 * d * d + 4 * d, 2 * d * ff + ff + d, 4 * d
     mistakes = [(attn + ffn, "you left out the two LayerNorms (each has a weight and a bias of size d_model)."),
+                (attn + ffn + norms // 2, "you counted one LayerNorm's weight and bias, or only the LayerNorms' "
+                                          "weights: there are two LayerNorms (norm1, norm2), each with a weight "
+                                          "and a bias of size d_model."),
+                (attn + 2 * d * ff + norms, "you left out the biases of linear1 (size dim_feedforward) and linear2 "
+                                            "(size d_model)."),
                 (4 * d * d + 2 * d * ff + norms, "you left out the biases (in_proj_bias, out_proj.bias, linear1 and "
                                                  "linear2 biases)."),
                 (8 * (4 * d * d + 4 * d) + ffn + norms, "the heads share the projections: 8 heads split d_model into "
@@ -81,26 +93,37 @@ def ex08_encoder_parameters(answer):
         if got == wrong:
             raise _Wrong(message)
     _same_count(got, S.ex08_encoder_parameters)
-    return "about two thirds of the block is the feed-forward network and the projections; the heads cost nothing extra."
+    return (f"{attn} in attention (4 matrices d×d and their biases), {ffn} in the feed-forward network, {norms} in "
+            "the LayerNorms: here attention and feed-forward are about half each, and the heads cost nothing extra.")
 
 
-@exercise("A loss in nats is −ln of the probability given to the right character; a uniform guess gives each of "
-          "the 65 characters 1/65. Perplexity = e^loss: the number of equally likely choices with the same loss.")
-def ex08_loss_in_nats(answer):
-    if not isinstance(answer, dict) or set(answer) != {"uniform_loss", "perplexity"}:
-        raise _Wrong("expected a dict with the keys 'uniform_loss' and 'perplexity'.")
-    u = _number(answer["uniform_loss"], "a number for uniform_loss")
-    p = _number(answer["perplexity"], "a number for perplexity")
-    if abs(u - np.log2(65)) < 1e-3:
-        raise _Wrong("uniform_loss: log₂ 65 is in bits; the course's losses use the natural log (nats).")
-    if abs(u - np.log10(65)) < 1e-3:
-        raise _Wrong("uniform_loss: log₁₀ is not used for losses; use the natural log.")
-    if abs(u - 1 / 65) < 1e-4 or abs(u + np.log(65)) < 1e-3:
-        raise _Wrong("uniform_loss: the loss is −ln(1/65), a positive number of nats, not the probability itself.")
-    _close(u, S.ex08_loss_in_nats["uniform_loss"], "uniform_loss", rtol=1e-3)
-    if abs(p - np.log(1.386)) < 1e-3 or abs(p - 1.386) < 1e-3:
-        raise _Wrong("perplexity: exponentiate the loss, e^1.386.")
-    if abs(p - 2 ** 1.386) < 1e-3:
-        raise _Wrong("perplexity: the loss is in nats, so use e^loss, not 2^loss.")
-    _close(p, S.ex08_loss_in_nats["perplexity"], "perplexity", rtol=1e-3)
-    return "ln 65 ≈ 4.17 nats for guessing; a loss of 1.386 is like choosing among 4 equally likely characters."
+@exercise("Divide the scores by the temperature, then keep only the scores at least as large as the k-th largest "
+          "(set the others to −∞, so that e^−∞ = 0), then take the softmax of what is left so the kept "
+          "probabilities sum to 1. Ties: every score equal to the k-th largest stays.")
+def ex08_sampling_probs(answer):
+    cases = [(np.array([2.0, 1.0, 0.5, -1.0, 3.0, 0.0]), 0.5, None),
+             (np.array([2.0, 1.0, 0.5, -1.0, 3.0, 0.0]), 2.0, 3),
+             (np.array([1.5, 0.2, 1.0, 1.0, -0.3, 0.8]), 1.0, 2)]  # 1.0 is the 2nd largest twice
+    for logits, tau, k in cases:
+        got = _array(_call(answer, logits, tau, k), logits.shape, f"result for temperature {tau}, top_k {k}")
+        want = S.ex08_sampling_probs(logits, tau, k)
+        where = f"for temperature {tau} and top_k {k}"
+        kept = logits >= np.sort(logits)[-k] if k is not None else np.ones(logits.shape, bool)
+        mistakes = []
+        if tau != 1:
+            times = np.where(kept, np.exp(logits * tau), 0)
+            mistakes.append((times / times.sum(), f"{where}: you multiplied the scores by the temperature; divide "
+                                                  "them, so that a temperature above 1 flattens the distribution."))
+        if k is not None:
+            mistakes.append((np.where(kept, np.exp(logits / tau), 0) / np.exp(logits / tau).sum(),
+                             f"{where}: your probabilities sum to {float(got.sum()):.2f}, not 1: after dropping all "
+                             "but the top k, renormalise the ones you keep."))
+        _name_mistake(got, mistakes, rtol=1e-6)
+        if k is not None and (got > 0).sum() == k and kept.sum() > k and set(np.flatnonzero(got > 0)) <= \
+                set(np.flatnonzero(kept)):
+            raise _Wrong(f"{where}: two scores tie at the k-th largest value ({float(np.sort(logits)[-k]):g}) and you "
+                         f"kept exactly {k} characters; the model drops only scores below the k-th largest and keeps "
+                         "every tie, so that the result does not depend on the order of the characters.")
+        _same_array(got, want, f"result {where}")
+    return ("your function gives exactly the distribution CharGPT samples from (dl.models.sampling_probs), "
+            "ties included.")

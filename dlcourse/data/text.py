@@ -14,24 +14,29 @@ def _positive_int(value, name, who, minimum=1):
 
 
 class CharCorpus:
-    """A text, its character vocabulary and a train/validation split of the encoded characters.
+    """A text, its character vocabulary and a train/validation(/test) split of the encoded characters.
 
     Attributes: ``text`` (str), ``chars`` (sorted list of the distinct characters, index = token id),
-    ``train`` and ``val`` (int64 arrays of token ids; ``val`` is the last ``val_fraction`` of the text,
-    so no window straddles both).
+    ``train``, ``val`` and ``test`` (int64 arrays of token ids). The text is cut in order: ``test`` is the
+    last ``test_fraction`` (empty by default), ``val`` the ``val_fraction`` before it, ``train`` the rest,
+    so no window straddles two splits. Choose settings on ``val`` and report once on ``test``.
     """
 
-    def __init__(self, text, val_fraction=0.1):
+    def __init__(self, text, val_fraction=0.1, test_fraction=0.0):
         if not isinstance(text, str) or len(text) < 2:
             raise ValueError(f"CharCorpus: text must be a string of at least 2 characters, got {type(text).__name__}")
         if not isinstance(val_fraction, (int, float)) or not 0 < val_fraction < 1:
             raise ValueError(f"CharCorpus: val_fraction must lie in (0, 1), got {val_fraction!r}")
+        if not isinstance(test_fraction, (int, float)) or not 0 <= test_fraction < 1 - val_fraction:
+            raise ValueError(f"CharCorpus: test_fraction must lie in [0, 1 - val_fraction) = [0, {1 - val_fraction:g}),"
+                             f" got {test_fraction!r}")
         self.text = text
         self.chars = sorted(set(text))
         self._index = {c: i for i, c in enumerate(self.chars)}
         ids = self.encode(text)
-        cut = int(round(len(ids) * (1 - val_fraction)))
-        self.train, self.val = ids[:cut], ids[cut:]
+        cut_val = int(round(len(ids) * (1 - (val_fraction + test_fraction))))
+        cut_test = int(round(len(ids) * (1 - test_fraction)))
+        self.train, self.val, self.test = ids[:cut_val], ids[cut_val:cut_test], ids[cut_test:]
 
     @property
     def vocab_size(self):
@@ -65,11 +70,11 @@ class CharCorpus:
         character (``y[:, t]`` is the character after ``x[:, t]``). Seeded: the same arguments give the
         same stream.
         """
-        if split not in ("train", "val"):
-            raise ValueError(f"CharCorpus.batches: split must be 'train' or 'val', got {split!r}")
+        if split not in ("train", "val", "test"):
+            raise ValueError(f"CharCorpus.batches: split must be 'train', 'val' or 'test', got {split!r}")
         batch_size = _positive_int(batch_size, "batch_size", "CharCorpus.batches")
         block_size = _positive_int(block_size, "block_size", "CharCorpus.batches")
-        ids = self.train if split == "train" else self.val
+        ids = getattr(self, split)
         if block_size >= len(ids):
             raise ValueError(f"CharCorpus.batches: block_size must be below the {split} split's "
                              f"{len(ids)} characters, got {block_size}")
@@ -81,16 +86,17 @@ class CharCorpus:
 
     def __repr__(self):
         return (f"CharCorpus({len(self.text):,} characters, vocabulary {self.vocab_size}, "
-                f"train {len(self.train):,}, val {len(self.val):,})")
+                f"train {len(self.train):,}, val {len(self.val):,}"
+                + (f", test {len(self.test):,})" if len(self.test) else ")"))
 
 
-def load_char_corpus(val_fraction=0.1):
+def load_char_corpus(val_fraction=0.1, test_fraction=0.0):
     """The help texts of the running Python (``pydoc_data.topics``) as a :class:`CharCorpus`.
 
     Topics are joined in sorted order, so the text is the same on every run of one Python version.
     """
     from pydoc_data.topics import topics
-    return CharCorpus("".join(topics[k] for k in sorted(topics)), val_fraction)
+    return CharCorpus("".join(topics[k] for k in sorted(topics)), val_fraction, test_fraction)
 
 
 SEQUENCE_TASKS = ("reverse", "sort")

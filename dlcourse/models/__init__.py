@@ -4,12 +4,13 @@ from .cnn import CNN, ReceptiveField, receptive_fields
 from .gan import (GAN_LOSSES, ConvDiscriminator, ConvGenerator, MLPDiscriminator, MLPGenerator,
                   discriminator_loss, generator_loss, train_gan)
 from .mlp import MLP
+from .ngram import CharNGram
 from .rnn import RecurrentNet
 from .tabular import TabularNet
-from .transformer import CharGPT, TransformerClassifier
+from .transformer import CharGPT, TransformerClassifier, sampling_probs
 
 __all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields", "RecurrentNet",
-           "TransformerClassifier", "CharGPT",
+           "TransformerClassifier", "CharGPT", "sampling_probs", "CharNGram",
            "AutoEncoder", "ConvAutoEncoder", "VAE", "fit_autoencoder", "reconstruction_error",
            "MLPGenerator", "MLPDiscriminator", "ConvGenerator", "ConvDiscriminator", "discriminator_loss",
            "generator_loss", "train_gan", "GAN_LOSSES"]

@@ -3,7 +3,6 @@
 Both are built from ``torch.nn.TransformerEncoder`` (the same block lesson 08 writes in NumPy):
 self-attention and a feed-forward network, each wrapped in a residual connection and LayerNorm.
 """
-import math
 
 import numpy as np
 import torch
@@ -76,6 +75,33 @@ class TransformerClassifier(nn.Module):
         return self.head(h[:, 0] if self.cls is not None else h.mean(dim=1))
 
 
+def _check_sampling(temperature, top_k, vocab_size, who):
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
+        raise ValueError(f"{who}: temperature must be a number > 0, got {temperature!r}")
+    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer))
+                              or not 1 <= top_k <= vocab_size):
+        raise ValueError(f"{who}: top_k must be None or an integer from 1 to {vocab_size}, got {top_k!r}")
+
+
+def sampling_probs(logits, temperature=1.0, top_k=None):
+    """The distribution a sampler draws from: ``softmax(logits / temperature)`` over the scores kept by top-k.
+
+    ``logits``: scores ``(V,)``. Temperature below 1 sharpens, above 1 flattens. With ``top_k``, every score
+    below the k-th largest gets probability 0 and the rest are renormalised (scores tied with the k-th
+    largest are all kept, so more than k may survive). Returns float64 probabilities ``(V,)`` summing to 1.
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    if logits.ndim != 1 or logits.size == 0 or not np.all(np.isfinite(logits)):
+        raise ValueError(f"sampling_probs: logits must be a non-empty 1-D array of finite scores, got shape "
+                         f"{logits.shape}")
+    _check_sampling(temperature, top_k, logits.size, "sampling_probs")
+    scores = logits / temperature
+    if top_k is not None:
+        scores = np.where(scores < np.sort(scores)[-top_k], -np.inf, scores)
+    p = np.exp(scores - scores.max())  # shifting by the max avoids overflow and leaves the softmax unchanged
+    return p / p.sum()
+
+
 class CharGPT(nn.Module):
     """A decoder-only (GPT-style) character language model.
 
@@ -129,25 +155,42 @@ class CharGPT(nn.Module):
     def next_char_probs(self, prompt, temperature=1.0, top_k=None):
         """Probabilities ``(vocab_size,)`` (NumPy) of the character after ``prompt`` (its last block_size chars).
 
-        Scores are divided by ``temperature`` (below 1 sharpens, above 1 flattens) and, with ``top_k``,
-        all but the k most likely characters get probability 0.
+        The model's scores go through :func:`sampling_probs` (temperature, then top-k).
         """
-        if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature > 0:
-            raise ValueError(f"CharGPT: temperature must be a number > 0, got {temperature!r}")
-        if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer))
-                                  or not 1 <= top_k <= self.vocab_size):
-            raise ValueError(f"CharGPT: top_k must be None or an integer from 1 to {self.vocab_size}, got {top_k!r}")
         ids = self.encode(prompt)
+        if len(ids) == 0:
+            raise ValueError("CharGPT: the prompt must contain at least one character")
+        _check_sampling(temperature, top_k, self.vocab_size, "CharGPT")  # before the forward pass
+        was_training = self.training
+        self.eval()
+        device = next(self.parameters()).device
+        logits = self(ids[-self.block_size:][None].to(device))[0, -1]
+        self.train(was_training)
+        return sampling_probs(logits.double().cpu().numpy(), temperature, top_k)
+
+    @torch.no_grad()
+    def attention_weights(self, prompt):
+        """Every head's attention for ``prompt`` (its last block_size chars): NumPy ``(n_layers, n_heads, T, T)``.
+
+        Row t holds query position t's weights over key positions; each row sums to 1 and is 0 right of the
+        diagonal (the causal mask). The blocks are re-run one by one exactly as :meth:`forward` runs them.
+        """
+        ids = self.encode(prompt)[-self.block_size:]
         if len(ids) == 0:
             raise ValueError("CharGPT: the prompt must contain at least one character")
         was_training = self.training
         self.eval()
         device = next(self.parameters()).device
-        logits = self(ids[-self.block_size:][None].to(device))[0, -1].double() / temperature
+        T = len(ids)
+        h = self.tok(ids[None].to(device)) + self.pos(torch.arange(T, device=device))
+        mask = self.causal_mask[:T, :T].to(h.dtype)
+        maps = []
+        for layer in self.blocks.layers:  # pre-norm blocks: attention reads norm1 of the block's input
+            x = layer.norm1(h)
+            maps.append(layer.self_attn(x, x, x, attn_mask=mask, need_weights=True, average_attn_weights=False)[1][0])
+            h = layer(h, src_mask=mask, is_causal=True)
         self.train(was_training)
-        if top_k is not None:
-            logits[logits < torch.topk(logits, top_k).values[-1]] = -math.inf
-        return torch.softmax(logits, dim=0).cpu().numpy()
+        return torch.stack(maps).double().cpu().numpy()
 
     def generate(self, prompt, n, temperature=1.0, top_k=None, seed=0):
         """``prompt`` followed by ``n`` sampled characters (str), one at a time from :meth:`next_char_probs`.

@@ -10,6 +10,7 @@ from .base import CourseWidget, control
 N_SYMBOLS = 10
 BATCH = 32
 STEPS_PER_UPDATE = 3
+EVAL_EVERY = 10  # training steps between points of the learning curve
 _VAL_SEED = 10 ** 6  # validation sequences come from their own seed, never from a training batch's
 
 
@@ -79,8 +80,9 @@ class AttentionExplorer(CourseWidget):
         self.ax_att.set(xticks=range(L), yticks=range(L), xlabel="key: input position",
                         ylabel="query: output position")
         self.ax_att.grid(False)
-        self._sequence = self.ax_att.text(0.5, 1.03, "", transform=self.ax_att.transAxes, ha="center", va="bottom",
-                                          fontsize=9, family="monospace")
+        # two placeholder lines, so that tight_layout leaves room above the heatmap for "in ... / out ..."
+        self._sequence = self.ax_att.text(0.5, 1.03, "in\nout", transform=self.ax_att.transAxes, ha="center",
+                                          va="bottom", fontsize=9, family="monospace")
         (self._acc_line,) = self.ax_curve.plot([], [], color="C0", label="validation accuracy (per symbol)")
         (self._loss_line,) = self.ax_curve.plot([], [], color="C1", label="training loss / ln 10")
         self.ax_curve.set(xlim=(0, 200), ylim=(0, 1.05), xlabel="training step (mini-batches of 32)")
@@ -134,10 +136,11 @@ class AttentionExplorer(CourseWidget):
         self.history.append((self.steps, train_loss, self.accuracy))
 
     def train(self, steps):
-        """Run ``steps`` Adam steps on fresh mini-batches (seeded by step number), then evaluate."""
+        """Run ``steps`` Adam steps on fresh mini-batches (seeded by step number), evaluating every ``EVAL_EVERY``
+        steps and at the end."""
         L = self.length_value
         loss = np.nan
-        for _ in range(int(steps)):
+        for i in range(int(steps)):
             X, Y = data.make_sequence_task(self.task.value, BATCH, L, N_SYMBOLS, seed=self.seed * 100_003 + self.steps)
             self.optimizer.zero_grad()
             logits = self.model(X)
@@ -145,6 +148,8 @@ class AttentionExplorer(CourseWidget):
             self.model.backward(self.loss_fn.backward().reshape(logits.shape))
             self.optimizer.step()
             self.steps += 1
+            if self.steps % EVAL_EVERY == 0 and i < int(steps) - 1:
+                self._evaluate(train_loss=float(loss))
         self._evaluate(train_loss=float(loss))
 
     def step(self):
