@@ -12,8 +12,8 @@ from ..viz.figures import new_figure
 from .base import CourseWidget, control
 
 ITERS_PER_STEP = 5     # rounds of training per button press or Play tick
-BATCH = 64
-HIDDEN = 32
+BATCH = 128            # batch and width of lesson 10's PyTorch recipe: it covers the ring
+HIDDEN = 64
 LATENT = 2
 _GRID = 30
 _SHOWN = 120           # generated points drawn (fixed noise, so they move smoothly)
