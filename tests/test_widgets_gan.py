@@ -51,7 +51,7 @@ def test_arrows_follow_the_loss_and_saturate_for_minimax(lab):
     ns = float(lab.info.value.split("median push |dL/dx| ")[1].split()[0].replace("<br>", ""))
     lab.loss.value = "minimax"
     mm = float(lab.info.value.split("median push |dL/dx| ")[1].split()[0].replace("<br>", ""))
-    assert mm < ns / 10  # measured: 1.7 vs 0.037; the minimax loss's push is much weaker against a confident D
+    assert mm < ns / 10  # measured: 1.9 vs 0.0085; the minimax loss's push is much weaker against a confident D
     lab.loss.value = "non-saturating"
 
 
