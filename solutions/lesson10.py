@@ -14,7 +14,13 @@ def ex10_discriminator_grads(real_logits, fake_logits, smoothing):
             sigmoid(fake_logits) / len(fake_logits))
 
 
-def ex10_generator_backward(D, x):
-    """Non-saturating loss mean(softplus(-logit)): d/dlogit = (sigmoid(logit) - 1) / N, then back through D."""
+def ex10_generator_step(G, D, optimizer, z):
+    """Non-saturating loss mean(softplus(-logit)): d/dlogit = (sigmoid(logit) - 1) / N, back through D into G."""
+    x = G(z)
     logits = D(x)
-    return D.backward((1 / (1 + np.exp(-logits)) - 1) / len(x))
+    s = 1 / (1 + np.exp(-logits))
+    grad_x = D.backward((s - 1) / len(z))   # D's input gradient; D's own weights are not stepped
+    optimizer.zero_grad()
+    G.backward(grad_x)
+    optimizer.step()
+    return float(np.mean(np.logaddexp(0, -logits)))

@@ -1,6 +1,7 @@
 """Lesson 10 exercises: the typical wrong answers get feedback that names the mistake."""
 import numpy as np
 
+import dlcourse as dl
 from dlcourse import check
 
 
@@ -31,18 +32,45 @@ def test_discriminator_grads_mistakes():
     fb = check.ex10_discriminator_grads(lambda r, f, s: ((_sig(r) - (1 - s)) / len(r), -_sig(f) / len(f)))
     assert "sign is flipped" in repr(fb)
     assert "pair" in repr(check.ex10_discriminator_grads(lambda r, f, s: _sig(r)))
+    fb = check.ex10_discriminator_grads(lambda r, f, s: ((_sig(r) - s) / len(r), _sig(f) / len(f)))
+    assert "not smoothing" in repr(fb)
+    fb = check.ex10_discriminator_grads(lambda r, f, s: right(r, f, s)[::-1])
+    assert "(grad_fake, grad_real)" in repr(fb)
+    fb = check.ex10_discriminator_grads(lambda r, f, s: dl.nn.gan.discriminator_loss_and_grad(r, f, s)[1:])
+    assert "write it yourself" in repr(fb)
+    assert dl.nn.gan.discriminator_loss_and_grad(np.zeros((2, 1)), np.zeros((2, 1)))[0] > 0  # switched back on
 
 
-def test_generator_backward_mistakes():
-    right = lambda D, x: D.backward((_sig(D(x)) - 1) / len(x))
-    assert check.ex10_generator_backward(right)
-    assert "minimax" in repr(check.ex10_generator_backward(lambda D, x: D.backward(-_sig(D(x)) / len(x))))
-    assert "batch mean" in repr(check.ex10_generator_backward(lambda D, x: D.backward(_sig(D(x)) - 1)))
-    assert "sign is flipped" in repr(check.ex10_generator_backward(lambda D, x: -right(D, x)))
-    assert "D.backward" in repr(check.ex10_generator_backward(lambda D, x: (_sig(D(x)) - 1) / len(x)))
+def _step(sign=1.0, loss="non-saturating", zero=True, mean=True, step=True, step_d=False):
+    """A hand-written generator step with one optional mistake."""
+    def answer(G, D, opt, z):
+        logits = D(G(z))
+        s = _sig(logits)
+        g = (s - 1) if loss == "non-saturating" else -s
+        grad_x = D.backward(sign * g / (len(z) if mean else 1))
+        if zero:
+            opt.zero_grad()
+        G.backward(grad_x)
+        if step:
+            opt.step()
+        if step_d:
+            for p in D.parameters():
+                p.data -= 0.1 * p.grad
+        return float(np.mean(np.logaddexp(0, -logits)))
+    return answer
 
-    def last_forward_elsewhere(D, x):
-        g = right(D, x)
-        D(x[:3])  # leaves D's cache on another batch: the check must still name the mistake
-        return -g
-    assert "sign is flipped" in repr(check.ex10_generator_backward(last_forward_elsewhere))
+
+def test_generator_step_mistakes():
+    assert check.ex10_generator_step(_step())
+    assert "minimax" in repr(check.ex10_generator_step(_step(loss="minimax")))
+    assert "uphill" in repr(check.ex10_generator_step(_step(sign=-1.0)))
+    assert "zero_grad" in repr(check.ex10_generator_step(_step(zero=False)))
+    assert "batch mean" in repr(check.ex10_generator_step(_step(mean=False)))
+    assert "optimizer.step" in repr(check.ex10_generator_step(_step(step=False)))
+    assert "D's weights changed" in repr(check.ex10_generator_step(_step(step_d=True)))
+    fb = check.ex10_generator_step(lambda G, D, opt, z: dl.nn.gan.generator_step(G, D, opt, z))
+    assert "write it yourself" in repr(fb) and not fb
+    assert "G's loss" in repr(check.ex10_generator_step(lambda G, D, opt, z: _step()(G, D, opt, z) + 1))
+    assert "not answered yet" in repr(check.ex10_generator_step(lambda G, D, opt, z: None))
+
+

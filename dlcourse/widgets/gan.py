@@ -12,8 +12,8 @@ from ..viz.figures import new_figure
 from .base import CourseWidget, control
 
 ITERS_PER_STEP = 5     # rounds of training per button press or Play tick
-BATCH = 64
-HIDDEN = 32
+BATCH = 128            # batch and width of lesson 10's PyTorch recipe: it covers the ring
+HIDDEN = 64
 LATENT = 2
 _GRID = 30
 _SHOWN = 120           # generated points drawn (fixed noise, so they move smoothly)
@@ -38,11 +38,12 @@ class GANLab(CourseWidget):
     Left: real points (black), generated points (orange), D's belief P(real) as shading, and arrows
     showing where the generator's loss pushes each generated point (``-dL_G/dx``: D's input gradient,
     which is what flows into G's backward pass). Right: both losses over training rounds.
-    A round is ``d_steps`` discriminator updates, then ``g_steps`` generator updates (Adam, beta1 0.5).
+    A round is ``d_steps`` discriminator updates, then ``g_steps`` generator updates (Adam with ``beta1``,
+    0.5 by default; 0.9 is Adam's usual default, which makes this game unstable).
     """
 
     def __init__(self, dataset="ring", loss="non-saturating", lr_d=2e-3, lr_g=2e-3, d_steps=1, g_steps=1,
-                 label_smoothing=0.0, seed=0):
+                 label_smoothing=0.0, beta1=0.5, seed=0):
         who, style = "GANLab", {"description_width": "initial"}
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
             raise ValueError(f"GANLab: seed must be a non-negative integer, got {seed!r}")
@@ -59,6 +60,7 @@ class GANLab(CourseWidget):
                                style=style)
         self.smoothing = control(W.FloatSlider, label_smoothing, who, "label_smoothing", min=0.0, max=0.3, step=0.05,
                                  description="label smoothing", style=style)
+        self.beta1 = control(W.Dropdown, beta1, who, "beta1", options=[0.5, 0.9], description="Adam β₁")
         self.play = W.Play(value=0, min=0, max=100_000, interval=200, description="play")
         self.buttons = {name: W.Button(description=name, button_style="primary" if name == "Step both" else "")
                         for name in ("Step D", "Step G", "Step both")}
@@ -86,7 +88,7 @@ class GANLab(CourseWidget):
         fig.tight_layout()
         controls = [W.HBox([self.play, *self.buttons.values(), self.reset_button]),
                     W.HBox([W.VBox([self.dataset, self.loss, self.smoothing]), W.VBox([self.lr_d, self.lr_g]),
-                            W.VBox([self.d_steps, self.g_steps])])]
+                            W.VBox([self.d_steps, self.g_steps, self.beta1])])]
         super().__init__(controls, fig)
         self.animate(self._heat, self._real, self._fake, self._arrows, self._d_line, self._g_line)
         self.buttons["Step D"].on_click(lambda _: self.step(train_g=False))
@@ -96,7 +98,7 @@ class GANLab(CourseWidget):
         self.play.observe(lambda c: self.step() if c["new"] > c["old"] else None, "value")
         self.dataset.observe(lambda _: self._new_data(), "value")
         self.loss.observe(lambda _: self.refresh(), "value")  # the arrows follow the chosen loss at once
-        for c in (self.lr_d, self.lr_g):
+        for c in (self.lr_d, self.lr_g, self.beta1):
             c.observe(lambda _: self._new_optimizers(), "value")
         self._new_data()
 
@@ -127,8 +129,9 @@ class GANLab(CourseWidget):
         self._new_optimizers()
 
     def _new_optimizers(self):
-        self.opt_d = optim.Adam(self.D.parameters(), lr=self.lr_d.value, betas=(0.5, 0.999))
-        self.opt_g = optim.Adam(self.G.parameters(), lr=self.lr_g.value, betas=(0.5, 0.999))
+        betas = (self.beta1.value, 0.999)  # a change restarts both optimizers' moment estimates
+        self.opt_d = optim.Adam(self.D.parameters(), lr=self.lr_d.value, betas=betas)
+        self.opt_g = optim.Adam(self.G.parameters(), lr=self.lr_g.value, betas=betas)
         self.refresh()
 
     def _noise(self):
