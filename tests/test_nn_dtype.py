@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+import test_optim
 from dlcourse import nn, optim
 from dlcourse.gradcheck import check_module, compare_with_torch
 from dlcourse.nn import functional as F
@@ -347,16 +348,7 @@ def test_scaled_dot_product_attention_in_float32_matches_torch():
 
 # -- optimizers and training in float32 -------------------------------------------------------------
 
-OPTIMIZERS = [
-    ("SGD", dict(lr=0.05)),
-    ("SGD", dict(lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.01)),
-    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01)),
-    ("RMSprop", dict(lr=0.01)),
-    ("RMSprop", dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01)),
-    ("Adam", dict(lr=0.01)),
-    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.05, amsgrad=True)),
-    ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
-]
+OPTIMIZERS = test_optim.CASES  # every case torch-parity is tested on in float64
 
 
 @pytest.mark.parametrize("name,kwargs", OPTIMIZERS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(OPTIMIZERS)])
