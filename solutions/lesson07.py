@@ -1,8 +1,9 @@
 """Reference solutions for lesson 07, recurrent networks."""
 import numpy as np
 
-# torch.nn.LSTM(input_size=10, hidden_size=20): 4 gates, each with W_ih (20, 10), W_hh (20, 20), b_ih and b_hh (20,)
-ex07_lstm_parameters = 4 * (20 * 10 + 20 * 20 + 20 + 20)
+# torch.nn.GRU(input_size=10, hidden_size=20, num_layers=2): 3 gate blocks per layer, each with W_ih (20, layer input),
+# W_hh (20, 20), b_ih and b_hh (20,); layer 1's input has 10 features, layer 2's is layer 1's hidden state (20)
+ex07_gru_parameters = 3 * (20 * 10 + 20 * 20 + 20 + 20) + 3 * (20 * 20 + 20 * 20 + 20 + 20)
 
 
 def ex07_clip_grad_norm(grads, max_norm):

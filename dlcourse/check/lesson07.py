@@ -5,25 +5,31 @@ from ._core import _call, _matches, _name_mistake, _same_array, _same_count, _Wr
 from ._key import S
 
 
-@exercise("Each of the 4 gates has its own W_ih (hidden x input), W_hh (hidden x hidden) and two bias vectors "
-          "(torch keeps b_ih and b_hh apart).")
-def ex07_lstm_parameters(answer):
-    one_gate = 20 * 10 + 20 * 20 + 20 + 20
-    mistakes = [(one_gate, "that is one gate; an LSTM has four (i, f, g, o), each with its own weights"),
-                (4 * (one_gate - 20), "torch keeps two bias vectors per gate, b_ih and b_hh"),
-                (3 * one_gate, "that is a GRU (three gate blocks r, z, n); an LSTM has four"),
-                (4 * (20 * 10 + 20 * 20), "you forgot the biases (two vectors of 20 per gate)")]
+@exercise("Count layer by layer. A GRU layer has 3 gate blocks (r, z, n), each with W_ih (hidden x layer input), "
+          "W_hh (hidden x hidden) and two bias vectors (torch keeps b_ih and b_hh apart). Layer 1 reads the "
+          "input (10 features); layer 2 reads layer 1's hidden state (20 features).")
+def ex07_gru_parameters(answer):
+    def gru_layer(inputs, gates=3, biases=2):
+        return gates * (20 * inputs + 20 * 20 + biases * 20)
+    mistakes = [(2 * gru_layer(10), "layer 2 reads layer 1's hidden state h_t (20 features), not the input x_t (10)"),
+                (2 * gru_layer(20), "layer 1 reads the input x_t, which has 10 features, not 20"),
+                (gru_layer(10), "that is layer 1 alone; num_layers=2 stacks a second GRU layer on top"),
+                (gru_layer(10, biases=1) + gru_layer(20, biases=1),
+                 "torch keeps two bias vectors per gate block, b_ih and b_hh; you counted one"),
+                (gru_layer(10, biases=0) + gru_layer(20, biases=0), "you forgot the biases (two vectors of 20 per gate block)"),
+                (gru_layer(10, gates=4) + gru_layer(20, gates=4), "4 gate blocks is an LSTM (i, f, g, o); a GRU has 3 (r, z, n)"),
+                (gru_layer(10, gates=1) + gru_layer(20, gates=1), "that is a plain RNN (one block per layer); a GRU has 3 (r, z, n)")]
     if isinstance(answer, (int, float, np.number)) and not isinstance(answer, bool):
         _name_mistake(answer, mistakes, rtol=1e-12)
-    _same_count(answer, S.ex07_lstm_parameters)
-    return "4 gates x (200 + 400 + 20 + 20) parameters."
+    _same_count(answer, S.ex07_gru_parameters)
+    return "layer 1: 3 x (200 + 400 + 20 + 20) = 1,920; layer 2: 3 x (400 + 400 + 20 + 20) = 2,520."
 
 
 @exercise("Compute one norm over all the arrays together, sqrt(sum of every squared entry); if it is larger "
           "than max_norm, multiply every array by max_norm / norm.")
 def ex07_clip_grad_norm(answer):
     rng = np.random.default_rng(70)
-    for max_norm, scale in ((1.0, 3.0), (5.0, 0.1)):  # one case that must be clipped, one that must not
+    for max_norm, scale in ((2.0, 3.0), (5.0, 0.1)):  # one case that must be clipped, one that must not
         grads = [rng.standard_normal((3, 4)) * scale, rng.standard_normal(4) * scale]
         got = _call(answer, [g.copy() for g in grads], max_norm)
         if not isinstance(got, (list, tuple)) or len(got) != 2:
@@ -38,6 +44,11 @@ def ex07_clip_grad_norm(answer):
         clipped = [np.clip(g, -max_norm, max_norm) for g in grads]
         if all(_matches(a, c) for a, c in zip(got, clipped)) and not all(_matches(a, w) for a, w in zip(got, want)):
             raise _Wrong("you clipped each entry to [-max_norm, max_norm] (clip_grad_value_); rescale by the norm.")
+        total = np.linalg.norm(flat)
+        if total > max_norm and all(_matches(a, g / total) for a, g in zip(got, grads)):
+            raise _Wrong("you rescaled to norm 1; scale every array by max_norm / norm so the total norm becomes max_norm.")
+        if total > max_norm and all(_matches(a, g * total / max_norm) for a, g in zip(got, grads)):
+            raise _Wrong("the factor is upside down: multiply by max_norm / norm, not norm / max_norm.")
         if max_norm == 5.0 and not all(_matches(a, g) for a, g in zip(got, grads)):
             raise _Wrong("a gradient whose norm is already below max_norm must stay unchanged.")
         for i, (a, w) in enumerate(zip(got, want)):
@@ -65,6 +76,11 @@ def ex07_rnn_step_backward(answer):
         if _matches(got[0], dz @ W_ih) or _matches(got[4], dz.sum(axis=0)):
             raise _Wrong(message + ".")
     dz = grad_h * (1 - h ** 2)
+    for name, got_i, skipped in (("dh_prev", got[1], grad_h @ W_hh), ("dW_ih", got[2], grad_h.T @ x),
+                                 ("dW_hh", got[3], grad_h.T @ h_prev)):
+        if _matches(got_i, skipped):
+            raise _Wrong(f"your {name} uses grad_h where it needs dz = grad_h * (1 - h**2): every gradient behind "
+                         f"the tanh goes through its derivative.")
     if _matches(got[2], x.T @ dz) or _matches(got[3], h_prev.T @ dz):
         raise _Wrong("dW_ih and dW_hh have the shapes of W_ih (hidden, input) and W_hh: dW_ih = dz^T x, dW_hh = dz^T h_prev (you computed their transposes).")
     if _matches(got[1], dz @ W_hh.T) and not _matches(got[1], want[1]):
@@ -90,6 +106,11 @@ def ex07_lstm_cell_backward(answer):
         (grad_c + through_h, "that is dL/dc_t; one more step back: c_t = f * c_prev + ..., so multiply by f"),
         ((grad_c + grad_h * o * (1 - np.tanh(c))) * f, "tanh'(c) is 1 - tanh(c)**2"),
         ((grad_c + grad_h * o) * f, "you left out tanh'(c) = 1 - tanh(c)**2 on the path through h_t"),
+        ((grad_c + grad_h * o * (1 - c ** 2)) * f,
+         "1 - c**2 would be tanh's derivative if c were tanh of something; here h_t = o * tanh(c_t), so use 1 - tanh(c)**2"),
+        ((grad_c + grad_h * o * np.tanh(c) * (1 - np.tanh(c))) * f,
+         "tanh(c) * (1 - tanh(c)) mixes up tanh with the sigmoid; tanh'(c) = 1 - tanh(c)**2"),
+        ((grad_c + grad_h * (1 - np.tanh(c) ** 2)) * f, "you forgot the output gate: h_t = o * tanh(c_t), so the path through h_t is multiplied by o"),
     ], rtol=1e-6)
     _same_array(got, want, "dL/dc_prev")
     return "the cell state's gradient is multiplied only by f per step: with f near 1 it survives long lags."

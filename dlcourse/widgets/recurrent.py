@@ -33,7 +33,7 @@ class GradientsThroughTime(CourseWidget):
                            continuous_update=False)
         self.init = control(W.ToggleButtons, init, who, "init", options=list(INITS), description="gate bias",
                             tooltips=["torch's U(±1/√H): gates start near 0.5",
-                                      "+2 in both biases of the LSTM forget / GRU update gate: they start at 0.98"])
+                                      "both biases of the LSTM forget / GRU update gate set to 2: they start at σ(4) ≈ 0.98"])
         self.heatmap = control(W.Dropdown, heatmap, who, "heatmap", options=list(HEATMAPS), description="heatmap")
         self.train_button = W.Button(description=f"Train {STEPS_PER_PRESS} steps", button_style="primary")
         self.seed = seed
