@@ -478,6 +478,24 @@ def test_embedding_matches_torch_with_repeated_and_padding_indices(rng):
     assert np.all(ne.weight.grad[2] == 0) and np.allclose(ne.weight.grad[5], g[0, 3] + g[1, 1:].sum(0))
 
 
+@settings(max_examples=25, deadline=None)
+@given(num=st.integers(1, 6), dim=st.integers(1, 4), shape=st.lists(st.integers(1, 4), max_size=3).map(tuple),
+       pad=st.one_of(st.none(), st.integers(-6, 5)), seed=st.integers(0, 10_000))
+def test_embedding_matches_torch_hypothesis(num, dim, shape, pad, seed):
+    """Any index shape (repeats likely with few rows), with or without a padding row, against torch."""
+    pad = None if pad is None or not -num <= pad < num else pad
+    r = np.random.default_rng(seed)
+    te = torch.nn.Embedding(num, dim, padding_idx=pad).double()
+    ne = nn.Embedding(num, dim, padding_idx=pad)
+    ne.load_state_dict(te.state_dict())
+    idx = r.integers(0, num, shape)
+    y, yt = ne(idx), te(torch.tensor(idx))
+    g = r.standard_normal(y.shape)
+    yt.backward(_t(g))
+    ne.backward(g)
+    assert rel_error(y, yt.detach().numpy()) < TOL and rel_error(ne.weight.grad, te.weight.grad.numpy()) < TOL
+
+
 def test_embedding_init_and_negative_padding_idx():
     dl.seed(0)
     e = nn.Embedding(1000, 20, padding_idx=-1)

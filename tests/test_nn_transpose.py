@@ -103,9 +103,22 @@ def test_upsample_copies_each_pixel_into_a_block():
     x = np.arange(4.0).reshape(1, 1, 2, 2)
     np.testing.assert_array_equal(nn.Upsample(scale_factor=(2, 3))(x)[0, 0],
                                   [[0, 0, 0, 1, 1, 1], [0, 0, 0, 1, 1, 1], [2, 2, 2, 3, 3, 3], [2, 2, 2, 3, 3, 3]])
-    up = nn.Upsample(2)
+    up = nn.Upsample(scale_factor=2)
     up(np.zeros((1, 1, 2, 2)))
     np.testing.assert_array_equal(up.backward(np.ones((1, 1, 4, 4))), np.full((1, 1, 2, 2), 4.0))
+
+
+@pytest.mark.parametrize("size", [15, (6, 10), [3, 15]], ids=str)
+def test_upsample_to_a_size_matches_torch(size, rng):
+    """``Upsample(size)`` means the output's size, as in torch (``Upsample(2)`` is not "double")."""
+    x = rng.standard_normal((2, 3, 3, 5))
+    assert compare_with_torch(nn.Upsample(size), torch.nn.Upsample(size), x, tol=TORCH_TOL).passed
+    assert check_module(nn.Upsample(size), x).passed
+
+
+def test_upsample_to_a_size_that_is_not_a_whole_multiple_says_so():
+    with pytest.raises(ValueError, match=r"size \(7, 7\) is not a whole multiple of the input's \(H, W\) = \(3, 3\)"):
+        nn.Upsample(7)(np.zeros((1, 1, 3, 3)))
 
 
 @pytest.mark.parametrize("dim,sizes,shape", [(1, (8, 2, 2), (3, 32)), (1, (2, -1), (2, 12)), (-1, (3, 2), (2, 4, 6)),
@@ -176,7 +189,7 @@ def test_upsample_random_shapes(shape, scale):
     (lambda: nn.ConvTranspose2d(3, 4, 3), np.zeros((2, 3, 5)), r"\(N, C, H, W\), got \(2, 3, 5\)"),
     (lambda: nn.ConvTranspose2d(1, 1, 3, padding=3), np.zeros((1, 1, 3, 3)),
      r"output size \(-1, -1\): padding \(3, 3\) crops too much"),
-    (lambda: nn.Upsample(2), np.zeros((2, 3, 4)), r"\(N, C, H, W\), got \(2, 3, 4\)"),
+    (lambda: nn.Upsample(scale_factor=2), np.zeros((2, 3, 4)), r"\(N, C, H, W\), got \(2, 3, 4\)"),
     (lambda: nn.Unflatten(1, (2, 3)), np.zeros((3, 8)), r"sizes 2 × 3 must multiply to dimension 1's size 8"),
     (lambda: nn.Unflatten(1, (3, -1)), np.zeros((3, 8)), r"sizes 3 × -1 must multiply to dimension 1's size 8"),
     (lambda: nn.Unflatten(2, (2, 2)), np.zeros((3, 4)), r"dim must lie in \[-2, 1\]"),
@@ -199,8 +212,10 @@ def test_layers_reject_bad_input(make, x, match):
     (lambda: nn.Upsample(scale_factor=0), "got 0"),
     (lambda: nn.Upsample(scale_factor=float("inf")), "got inf"),
     (lambda: nn.Upsample(scale_factor="2"), "got '2'"),
-    (lambda: nn.Upsample(scale_factor=(2, 2, 2)), r"pair \(s_h, s_w\) for 4-D input, got \(2, 2, 2\)"),
-    (lambda: nn.Upsample(scale_factor=None), "scale_factor is required"),
+    (lambda: nn.Upsample(scale_factor=(2, 2, 2)), r"pair \(h, w\) for 4-D input, got \(2, 2, 2\)"),
+    (lambda: nn.Upsample(), "exactly one of size .* got size=None, scale_factor=None"),
+    (lambda: nn.Upsample(4, scale_factor=2), "exactly one of size .* got size=4, scale_factor=2"),
+    (lambda: nn.Upsample(size=2.5), r"size must be a whole number >= 1 .* got 2.5"),
     (lambda: nn.Unflatten(1, (2, -1, -1)), "at most one -1"),
     (lambda: nn.Unflatten(1, (2, 0)), r"positive integers .* got \(2, 0\)"),
     (lambda: nn.Unflatten(1, 4), "tuple of positive integers"),
@@ -216,7 +231,7 @@ def test_unflatten_dim_must_be_an_integer():
 
 
 @pytest.mark.parametrize("layer,x", [(nn.ConvTranspose2d(2, 3, 3), np.zeros((1, 2, 4, 4))),
-                                     (nn.Upsample(2), np.zeros((1, 2, 4, 4))),
+                                     (nn.Upsample(scale_factor=2), np.zeros((1, 2, 4, 4))),
                                      (nn.Unflatten(1, (2, 2)), np.zeros((3, 4)))],
                          ids=lambda v: type(v).__name__ if isinstance(v, nn.Module) else "")
 def test_backward_needs_forward_and_the_right_shape(layer, x):
@@ -231,3 +246,12 @@ def test_backward_needs_forward_and_the_right_shape(layer, x):
 def test_torch_tensor_input_is_refused():
     with pytest.raises(TypeError, match="torch.Tensor"):
         nn.ConvTranspose2d(1, 1, 2)(torch.zeros(1, 1, 3, 3))
+
+
+def test_arguments_torch_places_elsewhere_are_keyword_only():
+    """torch's 7th positional argument is ``groups``; here it cannot silently become ``bias``."""
+    with pytest.raises(TypeError):
+        nn.Conv2d(1, 1, 3, 1, 0, 1, False)
+    with pytest.raises(TypeError):
+        nn.ConvTranspose2d(1, 1, 3, 1, 0, 0, False)
+    assert nn.ConvTranspose2d(1, 1, 3, bias=False, dilation=2).bias is None

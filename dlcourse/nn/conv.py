@@ -116,9 +116,10 @@ class Conv2d(Module):
 
     Ho = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1 (same for W).
     Initialised like torch: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = C_in kh kw.
+    ``bias`` is keyword-only: torch's argument in that position is ``groups``, which is not implemented.
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, bias=True):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, *, bias=True):
         super().__init__()
         self.in_channels = positive_int(in_channels, "Conv2d", "in_channels")
         self.out_channels = positive_int(out_channels, "Conv2d", "out_channels")
@@ -179,9 +180,10 @@ class ConvTranspose2d(Module):
     crops the border of the full output, output_padding adds rows/columns at the bottom/right.
     Initialised like torch: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = C_out kh kw (torch reads the
     fan from the weight's second axis, which here is C_out).
+    ``bias`` and ``dilation`` are keyword-only: torch's argument in their position is ``groups``.
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, *,
                  bias=True, dilation=1):
         super().__init__()
         who = "ConvTranspose2d"

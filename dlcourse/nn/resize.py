@@ -54,40 +54,57 @@ class Unflatten(Module):
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
-def _whole_factor(value):
+def _whole_factor(value, name):
     if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 1
             or value != int(value)):
-        raise ValueError(f"Upsample: scale_factor must be a whole number >= 1 or a pair of them (each pixel becomes "
+        raise ValueError(f"Upsample: {name} must be a whole number >= 1 or a pair of them (each pixel becomes "
                          f"an s_h × s_w block), got {value!r}")
     return int(value)
+
+
+def _two(value, name):
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2:
+        raise ValueError(f"Upsample: {name} must be one number or a pair (h, w) for 4-D input, got {value!r}")
+    return pair
 
 
 class Upsample(Module):
     """Nearest-neighbour upsampling (N, C, H, W) -> (N, C, s_h H, s_w W): each pixel becomes an s_h × s_w block.
 
-    ``scale_factor`` is a whole number or a pair (s_h, s_w); only ``mode='nearest'`` is implemented.
-    Backward sums the gradient over each block.
+    Give exactly one of ``size`` (the output's (H_out, W_out) or one number for both; each must be a
+    whole multiple of the input's side) and ``scale_factor`` (a whole number or a pair (s_h, s_w)), in
+    torch's order: ``Upsample(2)`` asks for a 2 × 2 output, as in torch; write ``Upsample(scale_factor=2)``
+    to double. Only ``mode='nearest'`` is implemented. Backward sums the gradient over each block.
     """
 
-    def __init__(self, scale_factor, mode="nearest"):
+    def __init__(self, size=None, scale_factor=None, mode="nearest"):
         super().__init__()
         if mode != "nearest":
             raise ValueError(f"Upsample: mode {mode!r} is not implemented in dlcourse.nn, only 'nearest' "
                              "(torch.nn.Upsample also offers 'bilinear' and others)")
-        if scale_factor is None:
-            raise ValueError("Upsample: scale_factor is required (a whole number >= 1 or a pair of them)")
-        pair = tuple(scale_factor) if isinstance(scale_factor, (tuple, list)) else (scale_factor, scale_factor)
-        if len(pair) != 2:
-            raise ValueError(f"Upsample: scale_factor must be one number or a pair (s_h, s_w) for 4-D input, "
-                             f"got {scale_factor!r}")
-        self.scale_factor = tuple(_whole_factor(v) for v in pair)
+        if (size is None) == (scale_factor is None):
+            raise ValueError("Upsample: give exactly one of size (the output's height and width) and scale_factor "
+                             f"(a whole number >= 1 or a pair of them), got size={size!r}, "
+                             f"scale_factor={scale_factor!r}")
+        self.size = None if size is None else tuple(_whole_factor(v, "size") for v in _two(size, "size"))
+        self.scale_factor = None if scale_factor is None else tuple(
+            _whole_factor(v, "scale_factor") for v in _two(scale_factor, "scale_factor"))
         self.mode = mode
         self._shape = None
+
+    def _factors(self, h, w):
+        if self.scale_factor is not None:
+            return self.scale_factor
+        if self.size[0] % h or self.size[1] % w:
+            raise ValueError(f"Upsample: size {self.size} is not a whole multiple of the input's (H, W) = {(h, w)}; "
+                             "dlcourse.nn upsamples by whole factors only")
+        return self.size[0] // h, self.size[1] // w
 
     def forward(self, x):
         x = _check_input(x, "Upsample")
         n, c, h, w = x.shape
-        sh, sw = self.scale_factor
+        sh, sw = self._factors(h, w)
         self._shape = x.shape
         # a read-only broadcast view (N, C, H, s_h, W, s_w), copied once by reshape
         return np.broadcast_to(x[:, :, :, None, :, None], (n, c, h, sh, w, sw)).reshape(n, c, h * sh, w * sw)
@@ -95,10 +112,11 @@ class Upsample(Module):
     def backward(self, grad_output):
         require_forward(self._shape, "Upsample")
         n, c, h, w = self._shape
-        sh, sw = self.scale_factor
+        sh, sw = self._factors(h, w)
         g = as_float_array(grad_output, "Upsample.backward", "grad_output")
         check_grad_shape(g, (n, c, h * sh, w * sw), "Upsample")
         return g.reshape(n, c, h, sh, w, sw).sum(axis=(3, 5))
 
     def extra_repr(self):
-        return f"scale_factor={self.scale_factor}, mode={self.mode!r}"
+        given = f"size={self.size}" if self.size is not None else f"scale_factor={self.scale_factor}"
+        return f"{given}, mode={self.mode!r}"
