@@ -130,8 +130,8 @@ def test_gpt_learns_a_repeating_pattern():
 
 
 @pytest.mark.parametrize("call, words", [
-    (lambda m: m.generate("xyz", 3), "'xyz' not in the model's vocabulary of 4"),
-    (lambda m: m.generate(5, 3), "prompt must be a str, got int"),
+    (lambda m: m.generate("xyz", 3), "'xyz' not in the vocabulary of 4"),
+    (lambda m: m.generate(5, 3), "CharGPT takes a str, got int"),
     (lambda m: m.generate("", 3), "at least one character"),
     (lambda m: m.generate("ab", 3, temperature=0), "temperature must be a number > 0, got 0"),
     (lambda m: m.generate("ab", 3, temperature=-1.0), "temperature must be a number > 0"),

@@ -13,6 +13,16 @@ def _positive_int(value, name, who, minimum=1):
     return int(value)
 
 
+def encode_chars(text, index, who):
+    """str -> int64 array of ids through ``index`` ({character: id}); a character outside it is an error."""
+    if not isinstance(text, str):
+        raise TypeError(f"{who} takes a str, got {type(text).__name__}")
+    unknown = sorted(set(text) - index.keys())
+    if unknown:
+        raise ValueError(f"{who}: {''.join(unknown)!r} not in the vocabulary of {len(index)} characters")
+    return np.fromiter((index[c] for c in text), dtype=np.int64, count=len(text))
+
+
 class CharCorpus:
     """A text, its character vocabulary and a train/validation(/test) split of the encoded characters.
 
@@ -44,13 +54,7 @@ class CharCorpus:
 
     def encode(self, s):
         """str -> int64 array of token ids (one per character)."""
-        if not isinstance(s, str):
-            raise TypeError(f"CharCorpus.encode takes a str, got {type(s).__name__}")
-        unknown = sorted(set(s) - self._index.keys())
-        if unknown:
-            raise ValueError(f"CharCorpus.encode: {''.join(unknown)!r} not in the vocabulary of "
-                             f"{self.vocab_size} characters")
-        return np.fromiter((self._index[c] for c in s), dtype=np.int64, count=len(s))
+        return encode_chars(s, self._index, "CharCorpus.encode")
 
     def decode(self, ids):
         """Sequence of token ids -> str."""

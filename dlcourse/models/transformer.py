@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..data.text import encode_chars
 from ..nn.embedding import sinusoidal_positions  # one formula for NumPy and torch
 
 
@@ -143,13 +144,7 @@ class CharGPT(nn.Module):
 
     def encode(self, text):
         """str -> int64 tensor of ids; characters outside the vocabulary are an error."""
-        if not isinstance(text, str):
-            raise TypeError(f"CharGPT: the prompt must be a str, got {type(text).__name__}")
-        unknown = sorted(set(text) - self._index.keys())
-        if unknown:
-            raise ValueError(f"CharGPT: {''.join(unknown)!r} not in the model's vocabulary of {self.vocab_size} "
-                             "characters")
-        return torch.tensor([self._index[c] for c in text], dtype=torch.int64)
+        return torch.from_numpy(encode_chars(text, self._index, "CharGPT"))
 
     @torch.no_grad()
     def next_char_probs(self, prompt, temperature=1.0, top_k=None):
