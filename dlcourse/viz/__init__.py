@@ -8,3 +8,5 @@ __all__ = ["new_figure", "figure_png", "draw_graph", "NetworkDrawing",
            "plot_decision_regions", "plot_loss_curves", "plot_confusion_matrix", "plot_roc"]
 from .images import tile_images  # noqa: E402
 __all__ += ["tile_images"]
+from .explain import plot_attributions, plot_lr_range, plot_search  # noqa: E402
+__all__ += ["plot_attributions", "plot_lr_range", "plot_search"]
