@@ -131,13 +131,14 @@ def occlusion(model, x, target=None, window=2, stride=1, baseline=0.0, score="pr
     x = _as_input(model, x, who)
     if score not in ("probability", "logit"):
         raise ValueError(f"{who}: score must be 'probability' or 'logit', got {score!r}")
-    spatial = x.shape[2:] if x.ndim in (3, 4) else x.shape[1:]
     if x.ndim > 4:
         raise ValueError(f"{who}: x must be (N, F), (N, C, L) or (N, C, H, W); got shape {tuple(x.shape)}")
-    window = (window,) * len(spatial) if isinstance(window, int) else tuple(window)
-    stride = (stride,) * len(spatial) if isinstance(stride, int) else tuple(stride)
+    spatial = x.shape[2:] if x.ndim > 2 else x.shape[1:]
+    window = (window,) * len(spatial) if np.ndim(window) == 0 else tuple(window)
+    stride = (stride,) * len(spatial) if np.ndim(stride) == 0 else tuple(stride)
     for name, v in (("window", window), ("stride", stride)):
-        if len(v) != len(spatial) or any(isinstance(k, bool) or not isinstance(k, int) or k < 1 for k in v):
+        if len(v) != len(spatial) or any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1
+                                         for k in v):
             raise ValueError(f"{who}: {name} must be a positive int or {len(spatial)} of them, got {v}")
     if any(w > s for w, s in zip(window, spatial)):
         raise ValueError(f"{who}: window {window} is larger than the input's spatial size {tuple(spatial)}")
@@ -179,7 +180,8 @@ def integrated_gradients(model, x, target=None, baseline=None, steps=50):
     The path integral is taken by the midpoint rule: gradients at alpha = (k + 1/2) / steps for
     k = 0 .. steps-1, all in one batch of N * steps inputs. baseline: None (zeros), a number, one
     sample or a batch. Returns ``IntegratedGradients(attributions (N, ...), gap (N,))``: the gap
-    measures how far the sum of attributions is from f(x) - f(baseline); it falls as steps grow.
+    measures how far the sum of attributions is from f(x) - f(baseline); it falls as steps grow, like
+    1/steps^2 for a smooth model (tanh) and more slowly for a ReLU network, whose gradient jumps.
     """
     who = "integrated_gradients"
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:

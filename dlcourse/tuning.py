@@ -98,6 +98,13 @@ class SearchResult:
     trials: list
     best: Trial
     note: str = ""
+    maximize: bool = True
+
+    def best_so_far(self):
+        """(n_trials,) the best validation score after each trial: the curve to compare searches by."""
+        scores = np.array([t.score for t in self.trials])
+        scores = np.where(np.isnan(scores), -np.inf if self.maximize else np.inf, scores)
+        return np.maximum.accumulate(scores) if self.maximize else np.minimum.accumulate(scores)
 
     def table(self):
         """One row per trial (a list of dicts: order, each parameter, score, the objective's extras)."""
@@ -114,12 +121,15 @@ def _run(objective, settings, maximize, note=""):
                 raise ValueError(f"the objective returned a dict without 'score' (the validation score): {out!r}")
             info = {k: v for k, v in out.items() if k != "score"}
             out = out["score"]
+        if isinstance(out, bool) or not isinstance(out, (int, float, np.integer, np.floating)):
+            raise TypeError(f"the objective must return the validation score (a number) or a dict with 'score'; "
+                            f"got {type(out).__name__} for {params}")
         trials.append(Trial(order, dict(params), float(out), info))
     # a NaN score (a diverged run) never wins; ties go to the earlier trial
     worst = -math.inf if maximize else math.inf
     key = [worst if math.isnan(t.score) else t.score for t in trials]
     best = trials[int(np.argmax(key) if maximize else np.argmin(key))]
-    return SearchResult(trials, best, note)
+    return SearchResult(trials, best, note, maximize)
 
 
 def grid_search(objective, space, points=None, budget=None, maximize=True):
@@ -204,15 +214,16 @@ def lr_range_test(model, loss_fn, data, lr_min=1e-6, lr_max=1.0, steps=100, opti
     """Leslie Smith's test: train ``steps`` steps with the learning rate growing exponentially from
     ``lr_min`` to ``lr_max``, recording the loss; stop once it explodes.
 
+    model: a torch model, trained during the test and then restored to the weights (and train/eval
+    mode) it came with, so the test has no lasting effect; or a function returning a fresh model.
     data: a DataLoader (cycled), or (X, y) tensors used as one batch every step.
     optimizer: a function (params, lr) -> torch optimizer; default plain SGD.
     smoothing: the loss is an exponential moving average, debiased like Adam's
     (avg = s * avg + (1 - s) * loss; shown avg / (1 - s^k)).
     Stops when the smoothed loss is non-finite or above ``diverge`` times its minimum so far.
-    Suggests a tenth of the lr at the minimum smoothed loss: the minimum itself already lies past
-    the largest stable lr (the average lags, and an unstable run needs a few steps to blow up), so
-    a tenth of it is a stable lr at which the loss still falls fast. The model is trained during the test and then restored to the
-    weights (and train/eval mode) it came with, so the test has no lasting effect.
+    Suggests a tenth of the lr at the minimum smoothed loss: the minimum often lies at or past the
+    largest stable lr (the average lags, and an unstable run needs a few steps to blow up), so a
+    tenth of it is a stable lr at which the loss still falls fast.
     """
     import torch
     who = "lr_range_test"
@@ -224,6 +235,11 @@ def lr_range_test(model, loss_fn, data, lr_min=1e-6, lr_max=1.0, steps=100, opti
         raise ValueError(f"{who}: smoothing must be in [0, 1), got {smoothing!r}")
     if diverge <= 1:
         raise ValueError(f"{who}: diverge must be > 1 (a factor above the best loss), got {diverge!r}")
+    if not isinstance(model, torch.nn.Module):
+        if not callable(model):
+            raise TypeError(f"{who}: model must be a torch model or a function returning one, "
+                            f"got {type(model).__name__}")
+        model = model()
     make_opt = optimizer or (lambda params, lr: torch.optim.SGD(params, lr=lr))
     saved, was_training = copy.deepcopy(model.state_dict()), model.training
     lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))

@@ -177,3 +177,16 @@ def test_errors_name_expected_and_got(rng):
         interpret.permutation_importance(model, x, [0, 1, 2, 0], metric="f1")
     with pytest.raises(TypeError, match="expected a torch model.*got int"):
         interpret.permutation_importance(3, x, [0, 1, 2, 0])
+
+
+def test_occlusion_over_a_sequence_with_channels():
+    class LastSteps(torch.nn.Module):  # class 1's score: the sum of both channels over steps 8 and 9
+        def forward(self, x):
+            s = x[:, :, 8:].sum((1, 2))
+            return torch.stack([-s, s], 1)
+
+    x = torch.ones(2, 2, 10)
+    heat = interpret.occlusion(LastSteps(), x, target=1, window=np.int64(2), stride=2, score="logit")
+    assert heat.shape == (2, 10)
+    np.testing.assert_allclose(heat[:, 8:], 4.0)  # both channels of both steps covered at once
+    np.testing.assert_allclose(heat[:, :8], 0.0)

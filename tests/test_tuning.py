@@ -137,3 +137,19 @@ def test_errors_name_expected_and_got():
         tuning.lr_range_test(model, torch.nn.functional.mse_loss, data, lr_min=1.0, lr_max=0.1)
     with pytest.raises(ValueError, match="steps must be an integer >= 2, got 1"):
         tuning.lr_range_test(model, torch.nn.functional.mse_loss, data, steps=1)
+
+
+def test_best_so_far_and_a_fresh_model_from_a_factory():
+    res = tuning.grid_search(lambda p: p["x"], {"x": [2, 1, math.nan, 5, 3]})
+    np.testing.assert_array_equal(res.best_so_far(), [2, 2, 2, 5, 5])
+    low = tuning.grid_search(lambda p: p["x"], {"x": [2, 1, math.nan, 5, 0]}, maximize=False)
+    np.testing.assert_array_equal(low.best_so_far(), [2, 1, 1, 1, 0])
+    X, y, _ = regression()
+    made = []
+    res = tuning.lr_range_test(lambda: made.append(torch.nn.Linear(4, 1)) or made[-1], torch.nn.functional.mse_loss,
+                               (X, y), steps=10)
+    assert len(made) == 1 and len(res.lrs) == 10
+    with pytest.raises(TypeError, match="validation score .* got str"):
+        tuning.grid_search(lambda p: "good", {"a": [1]})
+    with pytest.raises(TypeError, match="a torch model or a function returning one, got int"):
+        tuning.lr_range_test(3, torch.nn.functional.mse_loss, (X, y))

@@ -6,11 +6,12 @@ from .network import EDGE_CMAP
 
 
 def plot_attributions(axes, images, maps, cols=None):
-    """The images in ``axes[0]`` and one attribution map per method in the following axes, tiled alike.
+    """The images in ``axes[0]``, then one attribution map per method in each following axes, tiled alike.
 
     images: (N, 1, H, W), (N, H, W) or flat (N, H*W); maps: dict method -> array holding N maps of
-    the same size; cols: images per row (default 4), so a sample sits at the same place in every panel. Each map is scaled by its own largest |value| (methods have different units and
-    images different strengths), so colours compare places within a map, not maps with each other.
+    the same size; cols: images per row (default 4), a sample sits at the same place in every panel.
+    Each map is scaled by its own largest |value| (methods have different units and images different
+    strengths), so colours compare places within a map, not maps with each other.
     Maps with negative values use the signed palette (purple < 0 < orange) on [-1, 1], others its
     orange half on [0, 1]; zero is white in both.
     """
