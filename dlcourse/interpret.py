@@ -238,8 +238,9 @@ class PermutationImportance(NamedTuple):
 def permutation_importance(model, X, y, metric="accuracy", n_repeats=5, seed=0):
     """Drop in ``metric`` when one column of X is shuffled, breaking its link to y, the rest intact.
 
-    model: a torch model (classifier: argmax; one output: the value), a scikit-learn estimator (its
-    .predict) or a function X -> predictions. X: (N, F); metric: "accuracy", "r2" or a function
+    model: a torch model (classifier: argmax; one output: the value, so wrap a one-logit binary
+    classifier in a function returning logit > 0), a scikit-learn estimator (its .predict) or a
+    function X -> predictions. X: (N, F); metric: "accuracy", "r2" or a function
     (y_true, y_pred) -> score where higher is better. Every column is shuffled by the same n_repeats
     row permutations, drawn as scikit-learn draws them, so with the same seed and metric both give the
     same numbers. A column the model ignores gets exactly 0; std (over repeats, ddof 0) shows the noise.
