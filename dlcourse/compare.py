@@ -404,8 +404,17 @@ class Run:
 
 @dataclass
 class Comparison:
-    """What ``compare`` measured. ``rows``: one dict per candidate (see ``COLUMNS``); ``curves``:
-    {name: [curve per seed]}, each curve a dict of lists step / seconds / train_loss / val_metric."""
+    """What ``compare`` measured; prints as a table (text, or HTML in a notebook).
+
+    ``rows``: one dict per candidate with ``name``, ``params``, ``macs_per_sample``, ``train_seconds``
+    (mean over seeds, evaluation excluded), ``steps`` (mean over seeds; differs between candidates only
+    under a seconds budget), ``latency_us`` (inference, µs per sample in a batch of ``batch_size``
+    validation samples), ``activation_kib`` (saved for backward, one training batch), ``cuda_peak_mib``
+    (peak allocated during training above what was allocated before it; None on the CPU), ``test_mean``,
+    ``test_std``, ``test_per_seed``, ``val_final_per_seed``, ``diverged_seeds`` and the candidate's
+    ``lr``, ``optimizer``, ``weight_decay``. Costs come from the last seed's trained model.
+    ``curves``: {name: [curve per seed]}, each a dict of lists step / seconds / train_loss / val_metric.
+    """
     rows: list
     curves: dict
     metric: Metric

@@ -311,3 +311,13 @@ def test_plots_return_figures():
         dl.viz.plot_pareto(r, x="accuracy")
     with pytest.raises(ValueError, match="x must be 'step' or 'seconds'"):
         dl.viz.plot_learning_curves(r, x="epoch")
+
+
+def test_a_diverging_run_is_reported_not_hidden():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3)) * 100
+    data = dl.data.split(X, X @ np.ones(3), stratify=False, standardize=False)
+    r = compare({"wild": {"factory": lambda s: nn.Linear(3, 1), "optimizer": "sgd", "lr": 10.0}}, data,
+                steps=50, seeds=(0,), metric="mse", device="cpu")
+    row = r.row("wild")
+    assert row["diverged_seeds"] == [0] and row["steps"] < 50 and np.isnan(row["test_mean"])
