@@ -411,7 +411,8 @@ class Comparison:
     under a seconds budget), ``latency_us`` (inference, µs per sample in a batch of ``batch_size``
     validation samples), ``activation_kib`` (saved for backward, one training batch), ``cuda_peak_mib``
     (peak allocated during training above what was allocated before it; None on the CPU), ``test_mean``,
-    ``test_std``, ``test_per_seed``, ``val_final_per_seed``, ``diverged_seeds`` and the candidate's
+    ``test_std``, ``test_per_seed``, ``val_final_per_seed``, ``train_per_seed`` (the metric on the whole
+    training set at the end, in eval mode), ``diverged_seeds`` and the candidate's
     ``lr``, ``optimizer``, ``weight_decay``. Costs come from the last seed's trained model.
     ``curves``: {name: [curve per seed]}, each a dict of lists step / seconds / train_loss / val_metric.
     """
@@ -439,33 +440,50 @@ class Comparison:
         key = (lambda r: r["test_mean"]) if self.metric.higher_is_better else (lambda r: -r["test_mean"])
         return max(self.rows, key=key)["name"]
 
-    def _cells(self):
-        cols = [c for c in self.COLUMNS if any(r.get(c[0]) is not None for r in self.rows)]
+    def _cells(self, columns=None):
+        keys = [k for k, _, _ in self.COLUMNS] + ["test"]
+        if columns is None:
+            columns = [k for k in keys if k == "test" or any(r.get(k) is not None for r in self.rows)]
+        unknown = [c for c in columns if c not in keys]
+        if unknown:
+            raise ValueError(f"Comparison.table: unknown columns {unknown}; expected some of {keys}")
+        spec = {k: (h, f) for k, h, f in self.COLUMNS}
         arrow = "↑" if self.metric.higher_is_better else "↓"
-        header = [h for _, h, _ in cols] + [f"test {self.metric.name} {arrow} (mean ± sd)"]
+        header = [spec[k][0] if k != "test" else f"test {self.metric.name} {arrow} (mean ± sd)" for k in columns]
         pct = self.metric.name == "accuracy"
         body = []
         for r in self.rows:
-            cells = [f.format(r[k]) for k, _, f in cols]
-            m, s = (100 * r["test_mean"], 100 * r["test_std"]) if pct else (r["test_mean"], r["test_std"])
-            cells.append(f"{m:.1f} ± {s:.1f} %" if pct else f"{m:.4g} ± {s:.2g}")
+            cells = []
+            for k in columns:
+                if k != "test":
+                    cells.append("–" if r[k] is None else spec[k][1].format(r[k]))
+                elif pct:
+                    cells.append(f"{100 * r['test_mean']:.1f} ± {100 * r['test_std']:.1f} %")
+                else:
+                    cells.append(f"{r['test_mean']:.4g} ± {r['test_std']:.2g}")
             body.append(cells)
         return header, body
 
-    def __repr__(self):
-        header, body = self._cells()
+    def table(self, columns=None, html=False):
+        """The table as text (or HTML): all columns, or those named, e.g. ``("name", "params", "test")``
+        (keys of ``COLUMNS``, and "test" for the metric) - leave out timings in a cell whose output is checked."""
+        header, body = self._cells(columns)
+        title = f"Comparison: {self.budget}, seeds {list(self.seeds)}"
+        if html:
+            import html as h
+            th = "".join(f"<th>{h.escape(c)}</th>" for c in header)
+            trs = "".join("<tr>" + "".join(f"<td>{h.escape(str(c))}</td>" for c in row) + "</tr>" for row in body)
+            return f"<p>{h.escape(title)}</p><table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
         widths = [max(len(str(c)) for c in col) for col in zip(header, *body)]
         lines = ["  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
                  for row in (header, *body)]
-        return "\n".join([f"Comparison: {self.budget}, seeds {list(self.seeds)}", *lines])
+        return "\n".join([title, *lines])
+
+    def __repr__(self):
+        return self.table()
 
     def _repr_html_(self):
-        import html
-        header, body = self._cells()
-        th = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-        trs = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in body)
-        return (f"<p>Comparison: {html.escape(self.budget)}, seeds {list(self.seeds)}</p>"
-                f"<table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>")
+        return self.table(html=True)
 
 
 def _candidate(name, spec, defaults):
@@ -555,6 +573,7 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
             if cuda:
                 peak = max(peak, torch.cuda.max_memory_allocated(dev) - base)
             run.test = float("nan") if run.diverged else run.evaluate("test")
+            run.train_metric = float("nan") if run.diverged else run.evaluate("train")  # for the train/val gap
             runs.append(run)
         model = runs[-1].model
         x = tensors.X_val[:batch_size]
@@ -568,6 +587,7 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
             "cuda_peak_mib": peak / 2 ** 20 if cuda else None,
             "test_mean": float(np.mean(tests)), "test_std": float(np.std(tests, ddof=1)) if len(tests) > 1 else 0.0,
             "test_per_seed": tests, "val_final_per_seed": [r.curve["val_metric"][-1] for r in runs],
+            "train_per_seed": [r.train_metric for r in runs],
             "diverged_seeds": [r.seed for r in runs if r.diverged], **settings})
         curves[name] = [r.curve for r in runs]
         models[name] = model

@@ -151,6 +151,12 @@ def test_table_rows_and_steps_budget():
     assert "linear" in text and "mlp" in text and "test accuracy ↑" in text and "12 steps" in text
     assert "<table>" in r._repr_html_()
     assert r.best() in ("linear", "mlp")
+    assert all(0 <= v <= 1 for v in lin["train_per_seed"]) and len(lin["train_per_seed"]) == 2
+    short = r.table(columns=("name", "params", "test")).splitlines()
+    assert short[1].split() == ["model", "params", "test", "accuracy", "↑", "(mean", "±", "sd)"]
+    assert short[2].split()[:2] == ["linear", "20"] and "train s" not in r.table(columns=("name", "test"))
+    with pytest.raises(ValueError, match=r"unknown columns \['accuracy'\]; expected some of"):
+        r.table(columns=("name", "accuracy"))
 
 
 def test_same_seed_same_batches_for_every_candidate():
