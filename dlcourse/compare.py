@@ -151,7 +151,8 @@ def activation_memory(model, example_batch):
     was_training = model.training
     model.train()
     try:
-        with torch.random.fork_rng(devices=[]), torch.enable_grad(), \
+        cuda = [x.device.index or 0] if x.device.type == "cuda" else []  # dropout there draws from the GPU's stream
+        with torch.random.fork_rng(devices=cuda), torch.enable_grad(), \
                 torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
             model(x)
     finally:
@@ -506,7 +507,7 @@ def _candidate(name, spec, defaults):
 
 
 def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batch_size=100, lr=1e-3,
-            optimizer="adam", weight_decay=0.0, eval_every=None, metric="accuracy", device=None):
+            optimizer="adam", weight_decay=0.0, eval_every=None, metric="accuracy", device=None, progress=False):
     """Train every candidate with every seed under one budget; return a ``Comparison``.
 
     candidates: {name: factory(seed) -> nn.Module}, or {name: {"factory": f, "lr": ..., "optimizer": ...,
@@ -517,7 +518,8 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
     ``torch.manual_seed(seed)``. The validation metric is recorded every ``eval_every`` steps (default:
     about 20 points per curve; with a seconds budget every 50 steps); the test metric once, at the end.
     metric: 'accuracy' (higher is better), 'mse' (lower is better) or a ``Metric``.
-    Spread over seeds = sample standard deviation (0 for one seed).
+    Spread over seeds = sample standard deviation (0 for one seed). ``progress=True`` shows a bar over
+    the (candidate, seed) runs.
     """
     if (steps is None) == (seconds is None):
         raise ValueError(f"compare: give exactly one budget, steps or seconds; "
@@ -554,6 +556,10 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
     dev = tensors.X_train.device
     cuda = dev.type == "cuda"
     rows, curves, models = [], {}, {}
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=len(specs) * len(seeds), desc="compare", unit="run", leave=False)
     for name, (factory, settings) in specs.items():
         runs = []
         peak = 0
@@ -575,6 +581,8 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
             run.test = float("nan") if run.diverged else run.evaluate("test")
             run.train_metric = float("nan") if run.diverged else run.evaluate("train")  # for the train/val gap
             runs.append(run)
+            if bar is not None:
+                bar.update()
         model = runs[-1].model
         x = tensors.X_val[:batch_size]
         tests = [r.test for r in runs]
@@ -591,6 +599,8 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
             "diverged_seeds": [r.seed for r in runs if r.diverged], **settings})
         curves[name] = [r.curve for r in runs]
         models[name] = model
+    if bar is not None:
+        bar.close()
     budget = f"{steps} steps" if steps is not None else f"{seconds:g} s of training"
     return Comparison(rows, curves, metric, f"{budget}, batch {batch_size}, on {dev.type}", seeds, models)
 

@@ -198,7 +198,8 @@ def test_two_runs_same_seeds_identical_metrics():
 
 
 def test_seconds_budget_stops():
-    r = compare({"mlp": _mlp}, _data(), seconds=0.05, seeds=(0,), batch_size=16, eval_every=10, device="cpu")
+    r = compare({"mlp": _mlp}, _data(), seconds=0.05, seeds=(0,), batch_size=16, eval_every=10, device="cpu",
+                progress=True)
     row = r.row("mlp")
     assert 0.05 <= row["train_seconds"] < 1.0 and row["steps"] >= 1
     assert r.curves["mlp"][0]["step"][-1] == row["steps"]
