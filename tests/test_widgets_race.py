@@ -107,6 +107,6 @@ def test_errors_teach(kwargs, match):
 
 def test_update_is_fast(race):
     race.reset()
-    # ~35 ms measured here (budget 50) with the machine shared; the bound is loose for the same reason
+    # 21 ms of CPU time per tick, 40-50 ms wall clock on the busy shared machine (budget 50); the bound is loose
     assert dl.widgets.median_update_ms(race, repeats=3) < 150
     assert np.isfinite(race.runs[0].curve["val_metric"][-1])

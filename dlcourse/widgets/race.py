@@ -98,7 +98,7 @@ class ArchitectureRace(CourseWidget):
         self.step_button = W.Button(description="Step", button_style="primary", tooltip="one tick")
         self.reset_button = W.Button(description="Reset", icon="undo", tooltip="fresh models, step 0")
 
-        fig = new_figure(9.0, 3.4)
+        fig = new_figure(8.4, 3.1)
         self.ax_step, self.ax_time = fig.subplots(1, 2, sharey=True)
         self.ax_step.set(xlabel="optimizer steps", ylabel="validation accuracy", ylim=(0, 1.02), xlim=(0, 100))
         self.ax_time.set(xlabel="training time (s)", xlim=(0, 1))
