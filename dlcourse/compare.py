@@ -4,11 +4,13 @@ Cost measurements, each usable on its own:
 
 * ``count_params(model)``: trainable numbers.
 * ``macs_per_sample(model, example_batch)``: multiply-accumulates of one forward pass per sample.
-  torch's ``FlopCounterMode`` counts matrix products and convolutions, but (torch 2.x, CPU) it sees
-  nothing inside ``nn.LSTM`` (one fused kernel), nothing inside cuDNN's RNN kernels on a GPU, and not
-  the two attention products when ``nn.MultiheadAttention`` runs through ``scaled_dot_product_attention``
-  or its fused inference path. So recurrent layers and multi-head attention are counted by formula
-  (``rnn_macs``, ``attention_macs``) and whatever the counter saw inside them is replaced, not added.
+  torch's ``FlopCounterMode`` has formulas for matrix products, convolutions and the GPU attention
+  kernels, but none for the fused RNN kernels (``nn.LSTM`` on the CPU counts 0; cuDNN's RNNs on a GPU),
+  for the CPU's ``scaled_dot_product_attention`` kernel (a ``TransformerEncoderLayer`` loses its two
+  attention products) or for the fused inference paths of ``nn.MultiheadAttention`` and
+  ``nn.TransformerEncoderLayer`` (eval mode without gradients counts 0). So recurrent layers and
+  multi-head attention are counted by formula (``rnn_macs``, ``attention_macs``), and whatever the
+  counter saw inside them is replaced, not added; the pass runs with gradients on.
 * ``activation_memory(model, example_batch)``: bytes autograd keeps for the backward pass.
 * ``latency_per_sample(model, x)``: median inference time per sample.
 
