@@ -563,7 +563,7 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
         from tqdm.auto import tqdm
         bar = tqdm(total=len(specs) * len(seeds), desc="compare", unit="run", leave=False)
     for name, (factory, settings) in specs.items():
-        runs = []
+        runs, tests, trains = [], [], []
         peak = 0
         for seed in seeds:
             torch.manual_seed(int(seed))
@@ -580,14 +580,13 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
                     run.record()
             if cuda:
                 peak = max(peak, torch.cuda.max_memory_allocated(dev) - base)
-            run.test = float("nan") if run.diverged else run.evaluate("test")
-            run.train_metric = float("nan") if run.diverged else run.evaluate("train")  # for the train/val gap
+            tests.append(float("nan") if run.diverged else run.evaluate("test"))
+            trains.append(float("nan") if run.diverged else run.evaluate("train"))  # for the train/val gap
             runs.append(run)
             if bar is not None:
                 bar.update()
         model = runs[-1].model
         x = tensors.X_val[:batch_size]
-        tests = [r.test for r in runs]
         rows.append({
             "name": name, "params": count_params(model), "macs_per_sample": macs_per_sample(model, x[:1]),
             "train_seconds": float(np.mean([r.seconds for r in runs])),
@@ -597,7 +596,7 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
             "cuda_peak_mib": peak / 2 ** 20 if cuda else None,
             "test_mean": float(np.mean(tests)), "test_std": float(np.std(tests, ddof=1)) if len(tests) > 1 else 0.0,
             "test_per_seed": tests, "val_final_per_seed": [r.curve["val_metric"][-1] for r in runs],
-            "train_per_seed": [r.train_metric for r in runs],
+            "train_per_seed": trains,
             "diverged_seeds": [r.seed for r in runs if r.diverged], **settings})
         curves[name] = [r.curve for r in runs]
         models[name] = model
