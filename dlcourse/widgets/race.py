@@ -135,6 +135,7 @@ class ArchitectureRace(CourseWidget):
     def reset(self):
         """Fresh models (seeded), step 0, one validation point each."""
         self.play.playing = False
+        self.play.value = 0  # counting down is no tick
         track, data = RACES[self.dataset.value], _tensors(self.dataset.value)
         self.runs, self.costs = [], {}
         for name in self.architectures.value:
