@@ -84,6 +84,15 @@ def test_dataset_and_selection_changes_reset():
     assert "on digits" in w.summary()
 
 
+def test_mnist1d_track_races_the_papers_models():
+    w = dl.widgets.ArchitectureRace("mnist1d", architectures=("logistic", "CNN", "GRU", "Transformer"))
+    assert [r.name for r in w.runs] == ["logistic", "CNN", "GRU", "Transformer"]
+    assert w.costs["logistic"] == (410, 400) and len(w.runs[0].data.y_val) == RACES["mnist1d"].val_samples
+    w.step()
+    assert all(r.steps == 1 and len(r.curve["val_metric"]) == 2 for r in w.runs)
+    assert "(300 samples)" in w.info.value
+
+
 def test_x_range_grows_with_the_race():
     w = dl.widgets.ArchitectureRace("spirals", steps_per_tick=20)
     for _ in range(6):
@@ -94,7 +103,7 @@ def test_x_range_grows_with_the_race():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(dataset="mnist"), r"dataset must be one of digits, spirals"),
+    (dict(dataset="mnist"), r"dataset must be one of digits, mnist1d, spirals"),
     (dict(architectures=("MLP",)), "choose 2 to 4 architectures; got 1"),
     (dict(architectures=("MLP", "RNN")), "architectures must be among logistic, MLP, CNN, Transformer"),
     (dict(steps_per_tick=0), "steps_per_tick must be an integer from 1 to 20"),

@@ -17,7 +17,7 @@ from torch import nn
 
 from .. import data as dldata
 from ..compare import Run, as_tensors, count_params, macs_per_sample
-from ..models import CNN, MLP, TransformerClassifier
+from ..models import CNN, MLP, Conv1dNet, PatchTransformer, ResidualMLP, SignalRecurrentNet, TransformerClassifier
 from ..viz.figures import new_figure
 from .base import CourseWidget, control
 
@@ -27,12 +27,15 @@ class RaceTrack:
     """One data set to race on: ``load() -> Split`` (classes 0..C-1) and ``models`` {name: factory(seed) -> Module}.
 
     ``default`` names the architectures chosen at first; ``lr`` and ``batch_size`` hold for every model.
+    The curves use the first ``val_samples`` validation samples (a random subset: splits are shuffled),
+    so that evaluating every tick stays cheap.
     """
     load: Callable
     models: dict
     default: tuple
     lr: float = 3e-3
     batch_size: int = 64
+    val_samples: int = 300
 
 
 def _digit_models():
@@ -61,16 +64,34 @@ def _spiral_models():
     }
 
 
+def _signal_models():
+    """MNIST-1D signals (N, 40): the paper's kinds of model (see dlcourse.models.signal1d)."""
+    return {
+        "logistic": lambda seed: nn.Linear(40, 10),
+        "MLP": lambda seed: ResidualMLP(),
+        "CNN": lambda seed: Conv1dNet(),
+        "GRU": lambda seed: SignalRecurrentNet(kind="gru"),
+        "LSTM": lambda seed: SignalRecurrentNet(kind="lstm"),
+        "Transformer": lambda seed: PatchTransformer(patch_size=4, d_model=32, nhead=2, num_layers=1,
+                                                     dim_feedforward=64),
+    }
+
+
 RACES = {
     "digits": RaceTrack(dldata.load_digits, _digit_models(), ("MLP", "CNN", "Transformer")),
+    "mnist1d": RaceTrack(dldata.load_mnist1d, _signal_models(), ("MLP", "CNN", "GRU"), lr=1e-2, batch_size=100),
     "spirals": RaceTrack(_load_spirals, _spiral_models(), ("logistic", "MLP 1×16", "MLP 2×32"), lr=1e-2, batch_size=32),
 }
 
 
 @lru_cache(maxsize=None)
 def _tensors(dataset):
-    """The data set's tensors, on the CPU: these models are too small to gain from a GPU."""
-    return as_tensors(RACES[dataset].load(), "cpu", who="ArchitectureRace")
+    """The data set's tensors, on the CPU (these models are too small to gain from a GPU), validation
+    cut to the track's ``val_samples``."""
+    t = as_tensors(RACES[dataset].load(), "cpu", who="ArchitectureRace")
+    n = RACES[dataset].val_samples
+    t.X_val, t.y_val = t.X_val[:n], t.y_val[:n]
+    return t
 
 
 class ArchitectureRace(CourseWidget):
@@ -186,7 +207,7 @@ class ArchitectureRace(CourseWidget):
             rows.append(f"<tr><td>{run.name}</td><td>{params:,}</td><td>{macs:,.0f}</td><td>{run.steps}</td>"
                         f"<td>{run.seconds:.2f} s</td><td>{acc}</td></tr>")
         head = ("<tr><th>model</th><th>params</th><th>MACs/sample</th><th>steps</th><th>training time</th>"
-                "<th>val. accuracy</th></tr>")
+                f"<th>val. accuracy ({len(self.runs[0].data.y_val)} samples)</th></tr>")
         return (f"<b>{self.dataset.value}</b>, tick {self.ticks}: <table>{head}{''.join(rows)}</table>"
                 "Same seed, same batches, same learning rate for all. Compare the left panel (what one step buys) "
                 "with the right (what one second buys).")
