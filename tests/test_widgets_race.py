@@ -77,7 +77,7 @@ def test_dataset_and_selection_changes_reset():
     assert [r.name for r in w.runs] == ["logistic", "MLP 4×32"] and w.runs[0].steps == 0
     w.step()
     w.architectures.value = ("logistic",)  # one alone is no race: the race goes on as it was
-    assert len(w.runs) == 2 and w.runs[0].steps == 1
+    assert len(w.runs) == 2 and w.runs[0].steps == 1 and "Choose 2 to 4 architectures" in w.info.value
     w.dataset.value = "digits"
     assert list(w.architectures.options) == list(RACES["digits"].models)
     assert [r.name for r in w.runs] == list(RACES["digits"].default) and w.ticks == 0

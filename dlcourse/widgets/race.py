@@ -111,7 +111,7 @@ class ArchitectureRace(CourseWidget):
         track = RACES[dataset]
         chosen = track.default if architectures is None else architectures
         self.architectures = control(W.SelectMultiple, chosen, who, "architectures", options=list(track.models),
-                                     description="models", rows=4)
+                                     description="models", rows=max(len(t.models) for t in RACES.values()))
         self._check_count(self.architectures.value)
         self.steps_per_tick = control(W.IntSlider, steps_per_tick, who, "steps_per_tick", min=1, max=20,
                                       description="steps/tick", style={"description_width": "initial"})
@@ -150,8 +150,11 @@ class ArchitectureRace(CourseWidget):
         self.reset()
 
     def _new_selection(self, change):
-        if 2 <= len(change["new"]) <= 4:  # a passing selection of 1 or 5 keeps the race as it is
+        if 2 <= len(change["new"]) <= 4:
             self.reset()
+        else:  # a passing selection of 1 or 5 keeps the race as it is, and says why
+            self.info.value = (self.draw() + f"<br><b>Choose 2 to 4 architectures</b> (Ctrl- or Shift-click); "
+                               f"{len(change['new'])} are selected, so the race shown is the last valid choice.")
 
     def reset(self):
         """Fresh models (seeded), step 0, one validation point each."""
