@@ -10,9 +10,8 @@ from ._env import device, seed, setup, use_style
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("nn", "optim", "autograd", "gradcheck", "check", "models", "train", "metrics",
-               "viz", "widgets", "data", "landscapes", "bench", "cli")
-_SUBMODULES += ("interpret", "tuning")
+_SUBMODULES = ("nn", "optim", "autograd", "gradcheck", "check", "models", "train", "metrics", "compare",
+               "interpret", "tuning", "viz", "widgets", "data", "landscapes", "bench", "cli")
 
 __all__ = ["device", "seed", "setup", "use_style", *_SUBMODULES]
 

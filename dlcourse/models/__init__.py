@@ -6,6 +6,7 @@ from .gan import (GAN_LOSSES, ConvDiscriminator, ConvGenerator, MLPDiscriminator
 from .mlp import MLP
 from .ngram import CharNGram
 from .rnn import RecurrentNet
+from .signal1d import Conv1dNet, PatchTransformer, ResidualMLP, SignalRecurrentNet, fit_in_order
 from .tabular import TabularNet
 from .transformer import CharGPT, TransformerClassifier, sampling_probs
 
@@ -13,4 +14,5 @@ __all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields", "Re
            "TransformerClassifier", "CharGPT", "sampling_probs", "CharNGram",
            "AutoEncoder", "ConvAutoEncoder", "VAE", "fit_autoencoder", "reconstruction_error",
            "MLPGenerator", "MLPDiscriminator", "ConvGenerator", "ConvDiscriminator", "discriminator_loss",
-           "generator_loss", "train_gan", "GAN_LOSSES"]
+           "generator_loss", "train_gan", "GAN_LOSSES",
+           "ResidualMLP", "Conv1dNet", "SignalRecurrentNet", "PatchTransformer", "fit_in_order"]
