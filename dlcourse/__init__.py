@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = ("nn", "optim", "autograd", "gradcheck", "check", "models", "train", "metrics", "compare",
                "viz", "widgets", "data", "landscapes", "bench", "cli")
+_SUBMODULES += ("interpret", "tuning")
 
 __all__ = ["device", "seed", "setup", "use_style", *_SUBMODULES]
 

@@ -10,3 +10,5 @@ from .images import tile_images  # noqa: E402
 __all__ += ["tile_images"]
 from .compare import pareto_front, plot_learning_curves, plot_pareto  # noqa: E402
 __all__ += ["pareto_front", "plot_pareto", "plot_learning_curves"]
+from .explain import plot_attributions, plot_lr_range, plot_search  # noqa: E402
+__all__ += ["plot_attributions", "plot_lr_range", "plot_search"]
