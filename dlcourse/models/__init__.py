@@ -1,6 +1,7 @@
 """PyTorch reference architectures: plain ``torch.nn.Module`` subclasses a learner can read."""
 from .autoencoder import VAE, AutoEncoder, ConvAutoEncoder, fit_autoencoder, reconstruction_error
 from .cnn import CNN, ReceptiveField, receptive_fields
+from .deep import DeepMLP, RandomShift
 from .gan import (GAN_LOSSES, ConvDiscriminator, ConvGenerator, MLPDiscriminator, MLPGenerator,
                   discriminator_loss, generator_loss, train_gan)
 from .mlp import MLP
@@ -15,4 +16,5 @@ __all__ = ["MLP", "CNN", "TabularNet", "ReceptiveField", "receptive_fields", "Re
            "AutoEncoder", "ConvAutoEncoder", "VAE", "fit_autoencoder", "reconstruction_error",
            "MLPGenerator", "MLPDiscriminator", "ConvGenerator", "ConvDiscriminator", "discriminator_loss",
            "generator_loss", "train_gan", "GAN_LOSSES",
-           "ResidualMLP", "Conv1dNet", "SignalRecurrentNet", "PatchTransformer", "fit_in_order"]
+           "ResidualMLP", "Conv1dNet", "SignalRecurrentNet", "PatchTransformer", "fit_in_order",
+           "DeepMLP", "RandomShift"]
