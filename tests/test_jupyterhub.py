@@ -15,6 +15,7 @@ unless DLCOURSE_REQUIRE_HUB=1 (set by .ci/run), where it fails: CI must never sk
 """
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -301,3 +302,40 @@ def test_two_students_one_lesson_and_no_way_into_the_other_server(hub):
     assert refused.value.status_code == 403
     # ... while her own token still works, so the 403s above are about bob's server, not a broken token
     assert _server(hub, "alice", "GET", "/status", alice).status_code == 200
+
+
+def _load_class_config(monkeypatch, class_list, instructors=None):
+    """Run the class configuration as JupyterHub would, without a hub; return its config."""
+    import runpy
+    from traitlets.config import Config
+    if class_list is None:
+        monkeypatch.delenv("DLCOURSE_CLASS_LIST", raising=False)
+    else:
+        monkeypatch.setenv("DLCOURSE_CLASS_LIST", str(class_list))
+    if instructors is None:
+        monkeypatch.delenv("DLCOURSE_INSTRUCTORS", raising=False)
+    else:
+        monkeypatch.setenv("DLCOURSE_INSTRUCTORS", instructors)
+    config = Config()
+    runpy.run_path(str(CLASS_CONFIG), init_globals={"get_config": lambda: config})
+    return config
+
+
+def test_class_config_reads_the_class_list_and_instructors(monkeypatch, tmp_path):
+    names = tmp_path / "students.txt"
+    names.write_text("# spring term\nada\n\n  grace  # lab group B\nada\n")
+    c = _load_class_config(monkeypatch, names, instructors="kim, lee")
+    assert c.Authenticator.allowed_users == {"ada", "grace", "kim", "lee"}
+    assert c.Authenticator.admin_users == {"kim", "lee"}
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("unset", "set DLCOURSE_CLASS_LIST to a file with one student username per line"),
+    ("missing", "cannot be read"),
+    ("empty", "lists no usernames (one per line expected)"),
+])
+def test_class_config_refuses_to_start_without_a_usable_class_list(monkeypatch, tmp_path, case, expected):
+    path = {"unset": None, "missing": tmp_path / "nope.txt", "empty": tmp_path / "empty.txt"}[case]
+    (tmp_path / "empty.txt").write_text("# nobody yet\n\n")
+    with pytest.raises(SystemExit, match=re.escape(expected)):
+        _load_class_config(monkeypatch, path)
