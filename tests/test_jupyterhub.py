@@ -59,6 +59,19 @@ def _alive(pid):
         return False
 
 
+def _started_here(tmp):
+    """Live processes working under ``tmp``: the hub, its proxy, the students' servers and kernels all
+    run there (the hub in ``tmp``, servers in their homes, kernels in the lessons folders)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if Path(os.readlink(entry / "cwd")).is_relative_to(tmp) and _alive(entry.name):
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+        except OSError:  # not a process, or gone meanwhile
+            continue
+    return found
+
+
 def _rss_mib(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -130,21 +143,19 @@ c.JupyterHub.load_roles = [{{"name": "smoke-test", "services": ["smoke-test"],
     started = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=tmp, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    state = {"url": f"http://127.0.0.1:{port}", "token": token, "tmp": tmp, "pids": {"hub": proc.pid},
-             "measured": {}, "proc": proc}
+    state = {"url": f"http://127.0.0.1:{port}", "token": token, "tmp": tmp, "pids": {}, "measured": {}}
 
     def up():
         if proc.poll() is not None:
             raise AssertionError(f"the hub exited with {proc.returncode}:\n{(tmp / 'hub.log').read_text()[-4000:]}")
         try:  # through the proxy: both are up once this answers
             return requests.get(state["url"] + "/hub/api/", timeout=5).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             return False
 
     try:
         _wait("the hub to answer through the proxy", up)
         state["measured"]["hub_up_s"] = round(time.monotonic() - started, 2)
-        state["pids"]["proxy"] = int((tmp / "proxy.pid").read_text())
         yield state
     finally:
         # a clean stop: the hub stops every student's server (cleanup_servers) and the proxy
@@ -155,10 +166,10 @@ c.JupyterHub.load_roles = [{{"name": "smoke-test", "services": ["smoke-test"],
             pass
         # kernels notice their server has gone within a few seconds (ipykernel polls its parent)
         end = time.monotonic() + 20
-        while any(map(_alive, state["pids"].values())) and time.monotonic() < end:
+        while _started_here(tmp) and time.monotonic() < end:
             time.sleep(0.2)
-        leaked = {name: pid for name, pid in state["pids"].items() if _alive(pid)}
-        for pid in leaked.values():  # never leave them running on a shared machine, then report
+        leaked = _started_here(tmp)
+        for pid in leaked:  # never leave them running on a shared machine, then report
             os.kill(pid, signal.SIGKILL)
         log.close()
         assert not leaked, f"processes still running after the hub stopped: {leaked}"
@@ -293,6 +304,8 @@ def test_two_students_one_lesson_and_no_way_into_the_other_server(hub):
     finally:
         ws.close()
     hub["pids"].update(zip(("bob_kernel", "bob_server"), map(int, _text(outputs).split())))
+    # the shutdown check after the test looks for leaks this way: it must see every server and kernel
+    assert set(hub["pids"].values()) <= set(_started_here(hub["tmp"])), (hub["pids"], _started_here(hub["tmp"]))
     assert _server(hub, "bob", "GET", "/status", alice).status_code == 403
     assert _server(hub, "bob", "GET", "/contents", alice).status_code == 403
     assert _server(hub, "bob", "POST", "/kernels", alice, json={"name": "python3"}).status_code == 403
