@@ -284,7 +284,7 @@ def test_two_students_one_lesson_and_no_way_into_the_other_server(hub):
             if "dl.cli.doctor()" in cell["source"]:
                 assert "VERDICT: READY" in _text(outputs), _text(outputs)
         measured["lesson00_run_s"] = round(time.monotonic() - started, 2)
-        _, outputs = _execute(ws, "import os, dlcourse; print(os.getpid(), os.getppid(), os.getcwd())")
+        _, outputs = _execute(ws, "import os; print(os.getpid(), os.getppid(), os.getcwd())")
     finally:
         ws.close()
     assert checked >= 3, f"lesson 00 should have several checked cells, found {checked}"
