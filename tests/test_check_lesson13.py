@@ -18,7 +18,7 @@ def test_conv_macs_right_answer_any_integer_type():
 
 @pytest.mark.parametrize("wrong, says", [
     (1152, "number of weights"), (1168, "parameter count"), (36864, "8 input channels"),
-    (18432, "16 output channels"), (225792, "padding=1"), (589824, "FLOPs"),
+    (18432, "16 output channels"), (225792, "padding=1"), (589824, "FLOPs"), (299008, "bias additions"),
 ])
 def test_conv_macs_names_the_mistake(wrong, says):
     fb = check.ex13_conv_macs(wrong)
@@ -60,3 +60,13 @@ def test_gradients_name_the_mistake(mse, ce, says):
 def test_gradients_wrong_shape_of_answer(answer, says):
     fb = check.ex13_confident_wrong_gradients(answer)
     assert not fb and says in repr(fb)
+
+
+@pytest.mark.parametrize("mse, ce", [
+    (2 * 0.98 * 0.98 * 0.02, 0.98),       # p = 0.98 everywhere
+    (2 * 0.98 * 0.98 * 0.02, P),          # only the MSE from the rounded p
+    (RIGHT["mse"], 0.98),                 # only the cross-entropy from the rounded p
+])
+def test_gradients_rounded_p_is_named(mse, ce):
+    fb = check.ex13_confident_wrong_gradients({"mse": mse, "cross_entropy": ce})
+    assert not fb and "rounded p too early" in repr(fb), repr(fb)

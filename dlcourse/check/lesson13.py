@@ -13,6 +13,8 @@ _MAC_MISTAKES = {
     36864: "you left out the 8 input channels: each output value sums over 8 × 3 × 3 inputs.",
     18432: "you left out the 16 output channels: each of the 16 filters runs over the whole map.",
     225792: "that is a 14 × 14 output; padding=1 keeps the 3 × 3 convolution's output at 16 × 16.",
+    299008: "299,008 = 294,912 + 4,096: you counted the bias additions too (one per output value); a MAC count, like "
+            "dl.compare.macs_per_sample's, leaves them out: it counts the multiplications of an input by a weight.",
     589824: "you counted the multiplication and the addition separately (that is FLOPs, about 2 × MACs); one "
             "multiply-accumulate is one MAC.",
 }
@@ -38,6 +40,9 @@ def ex13_confident_wrong_gradients(answer):
     ce = _number(answer["cross_entropy"], "a number for 'cross_entropy'")
     want_mse, want_ce = S.ex13_confident_wrong_gradients["mse"], S.ex13_confident_wrong_gradients["cross_entropy"]
     p = 1 / (1 + math.exp(-4.0))
+    if math.isclose(ce, 0.98, rel_tol=1e-3) or math.isclose(mse, 2 * 0.98 * 0.98 * 0.02, rel_tol=1e-3):
+        raise _Wrong("you rounded p too early: p = sigmoid(4) = 0.982014; with p = 0.98 the factor 1 - p is 0.02 "
+                     "instead of 0.01799, 11% too large. Keep all the digits until the end.")
     if want_ce.matches(-ce, rtol=1e-3) and want_mse.matches(-mse, rtol=1e-3):
         raise _Wrong("both signs are flipped: the model says 'yes' (z = 4) for a 'no', so the loss falls as z falls; "
                      "the gradient dL/dz is positive.")
