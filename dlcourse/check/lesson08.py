@@ -2,7 +2,7 @@
 import numpy as np
 
 from ._key import S
-from ._core import _Wrong, _array, _call, _matches, _name_mistake, _number, _same_array, _same_count, exercise
+from ._core import _Wrong, _array, _call, _matches, _name_mistake, _number, _same_array, _same_count, exercise, _rng
 
 
 @exercise("Row i is query position i, column j key position j. Query i may look at keys j <= i; "
@@ -31,7 +31,7 @@ def ex08_causal_mask(answer):
           "reverse: from g = ∂L/∂out get dV and dP (out = P V is a matrix product), then dS from dP through the "
           "softmax of each row (its Jacobian is not diagonal), then dQ and dK from dS (remember the 1/√d).")
 def ex08_attention_backward(answer):
-    rng = np.random.default_rng(8)
+    rng = _rng(8)
     L, S_len, d, dv = 3, 5, 4, 2
     Q, K, V = rng.standard_normal((L, d)), rng.standard_normal((S_len, d)), rng.standard_normal((S_len, dv))
     g = rng.standard_normal((L, dv))
