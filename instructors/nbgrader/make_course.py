@@ -89,7 +89,7 @@ def _module_imports(source):
 
 def _draws_fresh_inputs(exercise):
     from dlcourse import check
-    return "_rng(" in inspect.getsource(check.EXERCISES[exercise].__wrapped__)
+    return re.search(r"(?<![\w.])_rng\(", inspect.getsource(check.EXERCISES[exercise].__wrapped__)) is not None
 
 
 def _literal(value):
