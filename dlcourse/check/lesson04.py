@@ -68,6 +68,9 @@ def ex04_output_delta(answer):
     if np.allclose(got, (p - y) / (p * (1 - p))) or np.allclose(got, (p - y) / (p * (1 - p)) / n):
         raise _Wrong("that is dL/dp; the question asks for dL/dz: multiply by dp/dz = p (1 - p).")
     _same_array(got, S.ex04_output_delta(p, y), "delta")
+    rng = _rng(23)  # and a batch graders can draw anew (dl.check.grading)
+    p, y = rng.uniform(0.05, 0.95, 6), rng.integers(0, 2, 6).astype(np.float64)
+    _same_array(_array(_call(answer, p, y), p.shape, "delta"), S.ex04_output_delta(p, y), "delta for a batch of 6")
     return "the sigmoid's slope cancels the division by p(1 - p): each sample's δ is its error p - y, over N."
 
 
