@@ -8,7 +8,8 @@ from ._core import _Wrong, _array, _call, _matches, _name_mistake, _number, _sam
 @exercise("Row i is query position i, column j key position j. Query i may look at keys j <= i; "
           "in MultiheadAttention's boolean convention True marks the keys it may NOT see.")
 def ex08_causal_mask(answer):
-    for T in (4, 7, 1):  # T = 1 last: there every mistake but the diagonal looks right
+    # T = 1 last but one: there every mistake but the diagonal looks right; the last size graders can draw anew
+    for T in (4, 7, 1, int(_rng(24).integers(8, 64))):
         got = _call(answer, T)
         if np.asarray(got).dtype != bool:
             raise _Wrong(f"for T={T} you returned {np.asarray(got).dtype} values; return a boolean array "
@@ -104,6 +105,8 @@ def ex08_sampling_probs(answer):
     cases = [(np.array([2.0, 1.0, 0.5, -1.0, 3.0, 0.0]), 0.5, None),
              (np.array([2.0, 1.0, 0.5, -1.0, 3.0, 0.0]), 2.0, 3),
              (np.array([1.5, 0.2, 1.0, 1.0, -0.3, 0.8]), 1.0, 2)]  # 1.0 is the 2nd largest twice
+    rng = _rng(25)  # and a case graders can draw anew (dl.check.grading)
+    cases.append((rng.standard_normal(8), float(rng.uniform(0.5, 2.0)), int(rng.integers(1, 8))))
     for logits, tau, k in cases:
         got = _array(_call(answer, logits, tau, k), logits.shape, f"result for temperature {tau}, top_k {k}")
         want = S.ex08_sampling_probs(logits, tau, k)
