@@ -82,9 +82,15 @@ def _function_node(source, name):
     raise NotConvertible(f"solutions define {name} but not as a plain def")
 
 
-def _module_imports(source):
-    return [line for node in ast.parse(source).body if isinstance(node, (ast.Import, ast.ImportFrom))
-            for line in _lines(source, node)]
+def _module_imports(source, used=None):
+    """The solutions module's import lines; with ``used`` (names), only those that bind one of them."""
+    lines = []
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound = {a.asname or a.name.split(".")[0] for a in node.names}
+            if used is None or bound & used:
+                lines += _lines(source, node)
+    return lines
 
 
 def _draws_fresh_inputs(exercise):
@@ -126,13 +132,15 @@ def function_answer(stub, exercise, reference, solutions_source):
     body = node.body[1:] if ast.get_docstring(node) is not None else node.body
     if not body:
         raise NotConvertible("its reference solution has only a docstring")
-    lines = solutions_source.splitlines()[body[0].lineno - 1:node.end_lineno]
+    # the imports the body relies on come along: the lesson need not have imported math, say
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    body_text = textwrap.dedent("\n".join(solutions_source.splitlines()[body[0].lineno - 1:node.end_lineno]))
     stub_lines = stub.splitlines()
     last = stub_lines[-1]
     if not last.strip().startswith("return None"):
         raise NotConvertible("its stub does not end with `return None`")
     indent = re.match(r"\s*", last).group(0)
-    solution = textwrap.indent(textwrap.dedent("\n".join(lines)), indent)
+    solution = textwrap.indent("\n".join(_module_imports(solutions_source, used) + [body_text]), indent)
     return "\n".join(stub_lines[:-1] + [indent + "### BEGIN SOLUTION", solution, indent + "### END SOLUTION", last])
 
 
