@@ -8,6 +8,7 @@ draw fresh inputs). Grades export to CSV. The grading() hook those hidden tests 
 """
 import ast
 import csv
+import json
 import os
 import re
 import sys
@@ -256,3 +257,18 @@ def test_nbgrader_round_trip(lesson, tmp_path, kernel_env):
         outputs = "".join(o.get("text", "") + o.get("evalue", "") for o in graded[grade_id].outputs)
         assert "✅" in outputs and "on fresh inputs" in outputs, (grade_id, outputs)
     print(f"lesson {lesson}: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
+
+
+def test_student_settings_name_nbgrader_s_own_plugins(tmp_path):
+    """The plugins the student settings switch off exist under those names in the installed nbgrader."""
+    from importlib.metadata import files
+    make_course.make_course(tmp_path, ["01"])
+    page = json.loads((tmp_path / "student" / "labconfig" / "page_config.json").read_text())
+    server = json.loads((tmp_path / "student" / "jupyter_server_config.d" / "zz_dlcourse_students.json").read_text())
+    bundle = "".join(f.read_text() for f in files("nbgrader")
+                     if "labextensions/@jupyter/nbgrader/static/" in str(f) and str(f).endswith(".js"))
+    assert sorted(page["disabledExtensions"]) == ["@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:formgrader"]
+    for plugin in page["disabledExtensions"]:
+        assert f'"{plugin}"' in bundle, plugin
+    import nbgrader.server_extensions.formgrader  # noqa: F401 (the module the server setting names)
+    assert server == {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": False}}}
