@@ -8,9 +8,9 @@ draw fresh inputs). Grades export to CSV. The grading() hook those hidden tests 
 """
 import ast
 import csv
+import importlib.util
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -275,5 +275,5 @@ def test_student_settings_name_nbgrader_s_own_plugins(tmp_path):
     assert sorted(page["disabledExtensions"]) == ["@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:formgrader"]
     for plugin in page["disabledExtensions"]:
         assert f'"{plugin}"' in bundle, plugin
-    import nbgrader.server_extensions.formgrader  # noqa: F401 (the module the server setting names)
+    assert importlib.util.find_spec("nbgrader.server_extensions.formgrader"), "the server setting names no module"
     assert server == {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": False}}}
