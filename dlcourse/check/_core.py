@@ -97,7 +97,7 @@ def grading(**references):
     S._recording = Recorder(references)
     _fresh.append(np.random.default_rng())
     try:
-        yield S._recording
+        yield
     finally:
         _fresh.pop()
         S._recording = saved
