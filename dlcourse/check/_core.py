@@ -2,16 +2,23 @@
 
 A check never raises: a wrong type, a wrong shape, NaN or a function that crashes all come
 back as feedback. The hint appears only after a wrong attempt, never before the learner tries.
-The returned ``Feedback`` is truthy only when the answer is right, so tests can use it too.
+The returned ``Feedback`` is truthy only when the answer is right, so tests can use it too: an
+autograder's test cell asserts it (``assert dl.check.ex01_neuron(neuron)``).
+
+Checks draw their inputs from ``_rng(seed)``: seeded, so a verdict never changes between runs, and
+fresh inside ``grading()``, where instructors' hidden tests compare with the reference solutions on
+inputs nobody has seen, so an answer that memorised the seeded inputs' outputs fails there.
 """
+import contextlib
 import functools
 import math
 
 import numpy as np
 
-from ._key import Sealed
+from ._key import Recorder, S, Sealed
 
 EXERCISES = {}
+_fresh = []  # the generator of fresh inputs while grading() runs
 
 
 class Feedback:
@@ -71,15 +78,43 @@ class _Unanswered(Exception):
     pass
 
 
+def _rng(seed):
+    """The generator a check draws its inputs from: ``np.random.default_rng(seed)``, fresh while grading."""
+    return _fresh[-1] if _fresh else np.random.default_rng(seed)
+
+
+@contextlib.contextmanager
+def grading(**references):
+    """For instructors' hidden tests: checks run inside compare with ``references`` on fresh inputs.
+
+    ``references`` maps exercise names to reference answers, e.g. ``grading(ex01_neuron=reference)``.
+    The learner's function cannot reach them: ``S`` serves the answer key while it runs.
+    """
+    unknown = sorted(set(references) - set(EXERCISES))
+    if unknown:
+        raise ValueError(f"grading() got {unknown}: expected exercise names such as {exercises()[:2]}")
+    saved = S._recording
+    S._recording = Recorder(references)
+    _fresh.append(np.random.default_rng())
+    try:
+        yield
+    finally:
+        _fresh.pop()
+        S._recording = saved
+
+
 def _call(fn, *args):
     """Call the learner's function; its exceptions become _LearnerError, its result is returned."""
     if not callable(fn):
         raise _Wrong(f"expected a function (def ...), got {type(fn).__name__}.")
+    saved, S._recording = S._recording, None  # while grading, the reference answers stay out of reach
     try:
         with np.errstate(all="ignore"):  # overflow shows up as NaN in the feedback instead
             out = fn(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
     except Exception as e:
         raise _LearnerError(f"{type(e).__name__}: {e}") from None
+    finally:
+        S._recording = saved
     if out is None:
         raise _Unanswered("not answered yet: your function returned None; write its body and end with a "
                           "return statement.")

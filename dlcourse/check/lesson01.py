@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ._key import S
-from ._core import exercise, _Wrong, _call, _close, _number, _same_array, _same_count, _same_shape
+from ._core import exercise, _Wrong, _call, _close, _number, _same_array, _same_count, _same_shape, _rng
 
 
 @exercise("z = w1*x1 + w2*x2 + w3*x3 + b, before any activation.")
@@ -20,7 +20,7 @@ def ex01_pre_activation(answer):
 
 @exercise("z = x @ w + b gives one number per row; then apply 1 / (1 + np.exp(-z)).")
 def ex01_neuron(answer):
-    rng = np.random.default_rng(0)
+    rng = _rng(0)
     for n, d in [(5, 3), (1, 2), (4, 1)]:
         x, w, b = rng.standard_normal((n, d)), rng.standard_normal(d), float(rng.standard_normal())
         got, want = _call(answer, x, w, b), S.ex01_neuron(x, w, b)

@@ -5,7 +5,7 @@ import numpy as np
 
 from ._key import S
 from .._env import numpy_seed
-from ._core import exercise, _LearnerError, _Wrong, _array, _call, _close, _number, _same_array
+from ._core import exercise, _LearnerError, _Wrong, _array, _call, _close, _number, _same_array, _rng
 
 
 @exercise("The slope of ReLU is 1 where x > 0 and 0 elsewhere (torch uses 0 at exactly 0).")
@@ -18,6 +18,8 @@ def ex02_relu_grad(answer):
     if np.allclose(got, np.maximum(x, 0)):
         raise _Wrong("you returned ReLU itself, max(0, x); the exercise asks for its slope.")
     _same_array(got, S.ex02_relu_grad(x), "derivative")
+    x = _rng(21).standard_normal(9)  # and a batch graders can draw anew (dl.check.grading)
+    _same_array(_array(_call(answer, x), x.shape, "derivative"), S.ex02_relu_grad(x), "derivative")
     return "ReLU passes the gradient through where it is active and blocks it elsewhere."
 
 
@@ -48,6 +50,8 @@ def ex02_softmax(answer):
             raise _Wrong("your whole array sums to 1: you divided by the sum of every entry. Each row "
                          "(one sample) must sum to 1: e.sum(axis=1, keepdims=True).")
     _same_array(got, S.ex02_softmax(z), "softmax")
+    z = 3.0 * _rng(22).standard_normal((3, 5))  # and logits graders can draw anew (dl.check.grading)
+    _same_array(_call(answer, z), S.ex02_softmax(z), "softmax of a (3, 5) array")
     return "each row is a probability vector, and logits of 1000 cause no overflow."
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._key import S
-from ._core import exercise, _Wrong, _array, _call, _close, _name_mistake, _number, _same_array
+from ._core import exercise, _Wrong, _array, _call, _close, _name_mistake, _number, _same_array, _rng
 
 
 @exercise("Square each prediction's error, then average over the predictions.")
@@ -44,7 +44,7 @@ def ex03_cross_entropy(answer):
 
 @exercise("torch's rule: buf = grad on the first step, else momentum * buf + grad; then w - lr * buf.")
 def ex03_momentum_step(answer):
-    rng = np.random.default_rng(1)
+    rng = _rng(1)
     lr, mu = 0.1, 0.9
     w, buf = rng.standard_normal(3), None
     for step in range(1, 4):
@@ -88,7 +88,7 @@ def ex03_divergence_lr(answer):
 def ex03_ce_backward(answer):
     from ..nn import CrossEntropyLoss
 
-    rng = np.random.default_rng(3)  # fresh inputs, not the ones in the lesson
+    rng = _rng(3)  # fresh inputs, not the ones in the lesson
     for n, c in ((5, 4), (2, 3)):
         logits, targets = 2 * rng.standard_normal((n, c)), rng.integers(0, c, n)
         loss = CrossEntropyLoss()

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from ._key import S
-from ._core import exercise, _Wrong, _array, _call, _close, _number, _same_array
+from ._core import exercise, _Wrong, _array, _call, _close, _number, _same_array, _rng
 
 
 @exercise("Name z = x w + b. Then dy/dx = dy/dz · dz/dx, and likewise for w and b: which local factor "
@@ -33,7 +33,7 @@ def ex04_chain_rule(answer):
           "b (out,). Which product of grad_out (N, out) with W or x has that shape? The bias is added to "
           "every sample of the batch.")
 def ex04_linear_backward(answer):
-    rng = np.random.default_rng(2)
+    rng = _rng(2)
     x, W, g = rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal((4, 2))
     out = _call(answer, x, W, g)
     if not isinstance(out, tuple) or len(out) != 3:
@@ -68,6 +68,9 @@ def ex04_output_delta(answer):
     if np.allclose(got, (p - y) / (p * (1 - p))) or np.allclose(got, (p - y) / (p * (1 - p)) / n):
         raise _Wrong("that is dL/dp; the question asks for dL/dz: multiply by dp/dz = p (1 - p).")
     _same_array(got, S.ex04_output_delta(p, y), "delta")
+    rng = _rng(23)  # and a batch graders can draw anew (dl.check.grading)
+    p, y = rng.uniform(0.05, 0.95, 6), rng.integers(0, 2, 6).astype(np.float64)
+    _same_array(_array(_call(answer, p, y), p.shape, "delta"), S.ex04_output_delta(p, y), "delta for a batch of 6")
     return "the sigmoid's slope cancels the division by p(1 - p): each sample's δ is its error p - y, over N."
 
 

@@ -3,13 +3,13 @@ import numpy as np
 
 from .. import nn
 from ._key import S
-from ._core import exercise, _Wrong, _call, _close, _matches, _number, _same_array
+from ._core import exercise, _Wrong, _call, _close, _matches, _number, _same_array, _rng
 
 
 @exercise("Compute mean and std (X_train.std(axis=0), dividing by N) on X_train only, per feature, "
           "then apply the same numbers to both arrays.")
 def ex05_standardize(answer):
-    rng = np.random.default_rng(3)
+    rng = _rng(3)
     X_train, X_other = rng.normal(5, 3, (40, 4)), rng.normal(6, 2, (10, 4))
     out = _call(answer, X_train, X_other)
     if not isinstance(out, tuple) or len(out) != 2:
@@ -69,7 +69,7 @@ def ex05_loss_for_task(answer):
 @exercise("Each output depends only on its own input: what is dy/dx for a unit that was kept, and for one that was dropped?")
 def ex05_dropout_backward(answer):
     p = 0.3
-    rng = np.random.default_rng(11)
+    rng = _rng(11)
     x, grad_out = rng.standard_normal((6, 5)) + 2.0, rng.standard_normal((6, 5))
     layer = nn.Dropout(p)
     state = np.random.get_state()
@@ -96,7 +96,7 @@ def ex05_dropout_backward(answer):
           "lesson's d x_hat_i / d x_k times g_i = grad_out_i * gamma over the batch rows i: each of its three "
           "terms gives one part of dx, and all three share the factor 1 / sqrt(var + eps).")
 def ex05_batchnorm(answer):
-    rng = np.random.default_rng(12)
+    rng = _rng(12)
     n, c, eps = 8, 3, 1e-5
     x = rng.normal(2.0, 3.0, (n, c))
     gamma, beta, grad_out = rng.normal(1, 0.5, c), rng.normal(0, 1, c), rng.standard_normal((n, c))

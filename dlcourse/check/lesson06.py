@@ -2,7 +2,7 @@
 import numpy as np
 
 from ._key import S
-from ._core import _array, _call, _number, _same_array, _same_count, _Wrong, exercise
+from ._core import _array, _call, _number, _same_array, _same_count, _Wrong, exercise, _rng
 
 # ex06_output_size: H = 36, kernel 5, stride 2, padding 2, dilation 2
 _SIZE_MISTAKES = {
@@ -45,7 +45,7 @@ def ex06_conv_parameters(answer):
 
 @exercise("Reshape (H, W) to (H/2, 2, W/2, 2) and take the max over axes 1 and 3, or loop over 2×2 blocks.")
 def ex06_max_pool(answer):
-    img = np.random.default_rng(4).standard_normal((6, 8))
+    img = _rng(4).standard_normal((6, 8))
     got = _call(answer, img)
     blocks = img.reshape(3, 2, 4, 2)
     if np.shape(got) == (5, 7):
@@ -67,7 +67,7 @@ def _pool_backward_reference(x, grad_out):
 @exercise("Which of a block's four inputs changed its output? Only that one receives the output's gradient. "
           "np.argmax over the four values of a block returns the first maximum, as the tie rule asks.")
 def ex06_max_pool_backward(answer):
-    rng = np.random.default_rng(16)
+    rng = _rng(16)
     # fresh inputs, not the ones in the notebook; the last one has gone through a ReLU, so whole blocks are 0
     inputs = [rng.standard_normal(shape) for shape in [(2, 3, 4, 6), (1, 2, 8, 4)]]
     inputs.append(np.maximum(rng.standard_normal((2, 2, 6, 6)) - 0.5, 0.0))

@@ -1,7 +1,7 @@
 """Checks for lesson 07, recurrent networks (RNN, LSTM, GRU)."""
 import numpy as np
 
-from ._core import _call, _matches, _name_mistake, _same_array, _same_count, _Wrong, exercise
+from ._core import _call, _matches, _name_mistake, _same_array, _same_count, _Wrong, exercise, _rng
 from ._key import S
 
 
@@ -28,7 +28,7 @@ def ex07_gru_parameters(answer):
 @exercise("Compute one norm over all the arrays together, sqrt(sum of every squared entry); if it is larger "
           "than max_norm, multiply every array by max_norm / norm.")
 def ex07_clip_grad_norm(answer):
-    rng = np.random.default_rng(70)
+    rng = _rng(70)
     for max_norm, scale in ((2.0, 3.0), (5.0, 0.1)):  # one case that must be clipped, one that must not
         grads = [rng.standard_normal((3, 4)) * scale, rng.standard_normal(4) * scale]
         got = _call(answer, [g.copy() for g in grads], max_norm)
@@ -59,7 +59,7 @@ def ex07_clip_grad_norm(answer):
 @exercise("Start with dz = grad_h * tanh'(z), where tanh'(z) = 1 - h**2. Then z = x W_ih^T + h_prev W_hh^T + b "
           "is a Linear layer in two inputs: dx = dz W_ih, dW_ih = dz^T x, and the same for h_prev and W_hh.")
 def ex07_rnn_step_backward(answer):
-    rng = np.random.default_rng(71)
+    rng = _rng(71)
     n, i, hid = 5, 3, 4
     x, h_prev = rng.standard_normal((n, i)), np.tanh(rng.standard_normal((n, hid)))
     W_ih, W_hh, b = rng.standard_normal((hid, i)) * 0.7, rng.standard_normal((hid, hid)) * 0.7, rng.standard_normal(hid)
@@ -93,7 +93,7 @@ def ex07_rnn_step_backward(answer):
 @exercise("c_t reaches the loss two ways: directly (grad_c) and through h_t = o * tanh(c_t). Add both to get "
           "dL/dc_t, then follow c_t = f * c_prev + i * g back to c_prev.")
 def ex07_lstm_cell_backward(answer):
-    rng = np.random.default_rng(72)
+    rng = _rng(72)
     shape = (4, 6)
     grad_h, grad_c, c = rng.standard_normal(shape), rng.standard_normal(shape), rng.standard_normal(shape) * 1.5
     f, o = rng.uniform(0.05, 0.95, shape), rng.uniform(0.05, 0.95, shape)

@@ -2,13 +2,14 @@
 import numpy as np
 
 from ._key import S
-from ._core import _Wrong, _array, _call, _matches, _name_mistake, _number, _same_array, _same_count, exercise
+from ._core import _Wrong, _array, _call, _matches, _name_mistake, _number, _same_array, _same_count, exercise, _rng
 
 
 @exercise("Row i is query position i, column j key position j. Query i may look at keys j <= i; "
           "in MultiheadAttention's boolean convention True marks the keys it may NOT see.")
 def ex08_causal_mask(answer):
-    for T in (4, 7, 1):  # T = 1 last: there every mistake but the diagonal looks right
+    # T = 1 last but one: there every mistake but the diagonal looks right; the last size graders can draw anew
+    for T in (4, 7, 1, int(_rng(24).integers(8, 64))):
         got = _call(answer, T)
         if np.asarray(got).dtype != bool:
             raise _Wrong(f"for T={T} you returned {np.asarray(got).dtype} values; return a boolean array "
@@ -31,7 +32,7 @@ def ex08_causal_mask(answer):
           "reverse: from g = ∂L/∂out get dV and dP (out = P V is a matrix product), then dS from dP through the "
           "softmax of each row (its Jacobian is not diagonal), then dQ and dK from dS (remember the 1/√d).")
 def ex08_attention_backward(answer):
-    rng = np.random.default_rng(8)
+    rng = _rng(8)
     L, S_len, d, dv = 3, 5, 4, 2
     Q, K, V = rng.standard_normal((L, d)), rng.standard_normal((S_len, d)), rng.standard_normal((S_len, dv))
     g = rng.standard_normal((L, dv))
@@ -104,6 +105,8 @@ def ex08_sampling_probs(answer):
     cases = [(np.array([2.0, 1.0, 0.5, -1.0, 3.0, 0.0]), 0.5, None),
              (np.array([2.0, 1.0, 0.5, -1.0, 3.0, 0.0]), 2.0, 3),
              (np.array([1.5, 0.2, 1.0, 1.0, -0.3, 0.8]), 1.0, 2)]  # 1.0 is the 2nd largest twice
+    rng = _rng(25)  # and a case graders can draw anew (dl.check.grading)
+    cases.append((rng.standard_normal(8), float(rng.uniform(0.5, 2.0)), int(rng.integers(1, 8))))
     for logits, tau, k in cases:
         got = _array(_call(answer, logits, tau, k), logits.shape, f"result for temperature {tau}, top_k {k}")
         want = S.ex08_sampling_probs(logits, tau, k)

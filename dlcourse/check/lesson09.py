@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import nn
 from ._key import S
-from ._core import exercise, _Wrong, _call, _same_array, _same_count, _name_mistake, _number
+from ._core import exercise, _Wrong, _call, _same_array, _same_count, _name_mistake, _number, _rng
 
 
 @exercise("Write the count of AutoEncoder(64, hidden=(h,), latent=8) as a function of h: the encoder is "
@@ -38,7 +38,7 @@ def ex09_parameter_budget(answer):
           "db2 = g summed over the batch; the gradient reaching h is (g W2) where h > 0, else 0; dW1 and db1 "
           "follow from it the same way.")
 def ex09_autoencoder_backward(answer):
-    rng = np.random.default_rng(9)  # fixed inputs, not the lesson's data
+    rng = _rng(9)  # fixed inputs, not the lesson's data
     n, d, k = 6, 5, 3
     x = rng.random((n, d))
     W1, b1, W2, b2 = rng.normal(0, 0.6, (k, d)), rng.normal(0, 0.3, k), rng.normal(0, 0.6, (d, k)), rng.normal(0, 0.3, d)
@@ -89,7 +89,7 @@ def ex09_autoencoder_backward(answer):
 @exercise("Differentiate the KL term per code dimension: -1/2 (1 + v - mu^2 - exp(v)) with v = log_var. "
           "d/dmu gives mu, d/dv gives (exp(v) - 1) / 2; the mean over the batch divides both by N.")
 def ex09_kl_gradient(answer):
-    rng = np.random.default_rng(19)
+    rng = _rng(19)
     mu, log_var = rng.normal(0, 1, (5, 3)), rng.normal(0, 0.8, (5, 3))
     out = _call(answer, mu, log_var)
     if not isinstance(out, tuple) or len(out) != 3:

@@ -9,13 +9,13 @@ from ..nn import gan
 from ..nn.gan import discriminator_loss_and_grad
 from ._key import S
 from ._core import (exercise, _LearnerError, _Wrong, _array, _call, _close, _matches, _name_mistake, _number,
-                    _same_array)
+                    _same_array, _rng)
 
 
 @exercise("For a fixed G, D maximises p_data(x) log D(x) + p_g(x) log(1 - D(x)) at every x separately: "
           "set the derivative with respect to D(x) to zero.")
 def ex10_optimal_discriminator(answer):
-    rng = np.random.default_rng(10)
+    rng = _rng(10)
     p_data, p_g = rng.uniform(0.05, 2.0, 12), rng.uniform(0.05, 2.0, 12)
     got = _array(_call(answer, p_data, p_g), p_data.shape, "D*(x)")
     _name_mistake(got, [
@@ -31,7 +31,7 @@ def ex10_optimal_discriminator(answer):
 @exercise("Each half of D's loss is a batch mean of BCE-with-logits, softplus(x) - t x, whose derivative is "
           "sigmoid(x) - t; with label smoothing the real target t is 1 - smoothing, the fake target stays 0.")
 def ex10_discriminator_grads(answer):
-    rng = np.random.default_rng(11)
+    rng = _rng(11)
     real, fake, smooth = rng.normal(1, 2, (8, 1)), rng.normal(-1, 2, (6, 1)), 0.1
     out = _without_library(answer, real, fake, smooth, names=("discriminator_loss_and_grad",))
     if not isinstance(out, tuple) or len(out) != 2:
