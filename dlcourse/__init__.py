@@ -10,7 +10,7 @@ from ._env import device, seed, setup, use_style
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("nn", "optim", "autograd", "gradcheck", "check", "models", "train", "metrics",
+_SUBMODULES = ("nn", "optim", "autograd", "gradcheck", "check", "models", "train", "metrics", "compare",
                "viz", "widgets", "data", "landscapes", "bench", "cli")
 
 __all__ = ["device", "seed", "setup", "use_style", *_SUBMODULES]
