@@ -24,6 +24,7 @@ def test_conv1d_macs_mistakes_and_the_model_agrees():
             macs += y.shape[1] * y.shape[2] * layer.in_channels * layer.kernel_size[0]
         x = y
     assert macs + model.head.in_features * model.head.out_features == 31_750
+    assert dl.compare.macs_per_sample(model, torch.zeros(1, 40)) == 31_750  # and the harness's count
 
 
 def test_gru_params_mistakes_and_torch_agrees():
