@@ -1,7 +1,7 @@
 """Reference solutions for lesson 11, comparing architectures."""
 
-# Conv1dNet on 40 values: lengths 19, 10, 5; MACs per position C_out * C_in * k; then Linear(125, 10)
-ex11_conv1d_macs = 19 * 25 * 1 * 5 + 10 * 25 * 25 * 3 + 5 * 25 * 25 * 3 + 125 * 10
+# Conv1dNet(length=80): lengths 39, 20, 10; MACs per position C_out * C_in * k; then Linear(250, 10)
+ex11_conv1d_macs = 39 * 25 * 1 * 5 + 20 * 25 * 25 * 3 + 10 * 25 * 25 * 3 + 250 * 10
 
 
 def ex11_gru_params(input_size, hidden_size, bidirectional):

@@ -6,25 +6,26 @@ from dlcourse import check
 
 
 def test_conv1d_macs_mistakes_and_the_model_agrees():
-    assert check.ex11_conv1d_macs(31_750)
+    assert check.ex11_conv1d_macs(63_625)
     assert "not answered yet" in repr(check.ex11_conv1d_macs(None))
-    assert "parameter count" in repr(check.ex11_conv1d_macs(5_210))
-    assert "counted each layer's weights once" in repr(check.ex11_conv1d_macs(125 + 1875 + 1875 + 1250))
-    assert "left out the final Linear" in repr(check.ex11_conv1d_macs(30_500))
-    assert "19 output positions, not 20" in repr(check.ex11_conv1d_macs(31_875))
-    assert "*input* length" in repr(check.ex11_conv1d_macs(40 * 125 + 19 * 1875 + 10 * 1875 + 1250))
-    assert "C_in * k per position" in repr(check.ex11_conv1d_macs(19 * 125 + 10 * 75 + 5 * 75 + 1250))
-    fb = check.ex11_conv1d_macs(31_000)
+    assert "signals of 80 values" in repr(check.ex11_conv1d_macs(31_750))
+    assert "parameter count" in repr(check.ex11_conv1d_macs(6_460))
+    assert "counted each layer's weights once" in repr(check.ex11_conv1d_macs(125 + 1875 + 1875 + 2500))
+    assert "left out the final Linear" in repr(check.ex11_conv1d_macs(61_125))
+    assert "39 output positions, not 40" in repr(check.ex11_conv1d_macs(40 * 125 + 20 * 1875 + 10 * 1875 + 2500))
+    assert "*input* length" in repr(check.ex11_conv1d_macs(80 * 125 + 39 * 1875 + 20 * 1875 + 2500))
+    assert "C_in * k per position" in repr(check.ex11_conv1d_macs(39 * 125 + 20 * 75 + 10 * 75 + 2500))
+    fb = check.ex11_conv1d_macs(63_000)
     assert not fb and "Hint" in repr(fb)
     # the key's answer is what the model computes: count the multiplications of each layer from its output
-    model, x, macs = dl.models.Conv1dNet(), torch.zeros(1, 1, 40), 0
+    model, x, macs = dl.models.Conv1dNet(length=80), torch.zeros(1, 1, 80), 0
     for layer in model.features:
         y = layer(x)
         if isinstance(layer, torch.nn.Conv1d):
             macs += y.shape[1] * y.shape[2] * layer.in_channels * layer.kernel_size[0]
         x = y
-    assert macs + model.head.in_features * model.head.out_features == 31_750
-    assert dl.compare.macs_per_sample(model, torch.zeros(1, 40)) == 31_750  # and the harness's count
+    assert macs + model.head.in_features * model.head.out_features == 63_625
+    assert dl.compare.macs_per_sample(model, torch.zeros(1, 80)) == 63_625  # and the harness's count
 
 
 def test_gru_params_mistakes_and_torch_agrees():

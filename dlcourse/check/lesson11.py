@@ -3,29 +3,31 @@ from ._key import S
 from ._core import exercise, _Wrong, _call, _name_mistake, _number, _same_count
 
 
-@exercise("Go layer by layer. The lengths shrink as floor((L + 2p - k) / s) + 1: 40 -> 19 -> 10 -> 5. Each "
+@exercise("Go layer by layer. The lengths shrink as floor((L + 2p - k) / s) + 1: 80 -> 39 -> 20 -> 10. Each "
           "output position of a Conv1d costs C_out * C_in * k MACs (C_in is 1 for the first layer, 25 after); "
-          "the final Linear(125, 10) costs 125 * 10.")
+          "the final Linear(25 * 10, 10) costs 250 * 10.")
 def ex11_conv1d_macs(answer):
     got = _number(answer, "a whole number of MACs")
-    lengths, per_position = (19, 10, 5), (25 * 1 * 5, 25 * 25 * 3, 25 * 25 * 3)
-    convs = sum(n * m for n, m in zip(lengths, per_position))
+    per_position, head = (25 * 1 * 5, 25 * 25 * 3, 25 * 25 * 3), 250 * 10
+    macs = lambda lengths, per=per_position: sum(n * m for n, m in zip(lengths, per))
     _name_mistake(got, [
-        (5_210.0, "that is the parameter count. A convolution reuses its weights at every output position, so "
-                  "its MACs are its weights times the number of positions."),
-        (float(sum(per_position) + 1_250), "you counted each layer's weights once; a Conv1d applies them at "
-                                           "every output position (19, 10 and 5 of them)."),
-        (float(convs), "you left out the final Linear(125, 10): its 1,250 MACs belong to the forward pass."),
-        (float(sum(n * m for n, m in zip((20, 10, 5), per_position)) + 1_250),
-         "the first layer has 19 output positions, not 20: floor((40 + 2 - 5) / 2) + 1 = 19."),
-        (float(sum(n * m for n, m in zip((40, 19, 10), per_position)) + 1_250),
-         "you multiplied each layer by its *input* length; count its *output* positions (19, 10, 5)."),
-        (float(sum(n * m for n, m in zip(lengths, (5 * 25, 3 * 25, 3 * 25))) + 1_250),
+        (float(macs((19, 10, 5)) + 1_250), "that is the CNN on 40 values, the one in the lesson's tables; this "
+                                            "question is about signals of 80 values."),
+        (5_210.0 + 1_250, "that is the parameter count. A convolution reuses its weights at every output position, "
+                          "so its MACs are its weights times the number of positions."),
+        (float(sum(per_position) + head), "you counted each layer's weights once; a Conv1d applies them at every "
+                                          "output position (39, 20 and 10 of them)."),
+        (float(macs((39, 20, 10))), "you left out the final Linear(250, 10): its 2,500 MACs belong to the forward pass."),
+        (float(macs((40, 20, 10)) + head), "the first layer has 39 output positions, not 40: "
+                                           "floor((80 + 2 - 5) / 2) + 1 = 39."),
+        (float(macs((80, 39, 20)) + head), "you multiplied each layer by its *input* length; count its *output* "
+                                           "positions (39, 20, 10)."),
+        (float(macs((39, 20, 10), (5 * 25, 3 * 25, 3 * 25)) + head),
          "a Conv1d with 25 input channels sums over all of them: C_out * C_in * k per position, not C_out * k."),
     ], rtol=1e-12)
     _same_count(got, S.ex11_conv1d_macs)
-    return ("31,750 MACs per signal, six times the 5,210 parameters: the weights are reused along the signal. "
-            "dl.compare.macs_per_sample(dl.models.Conv1dNet(), x) counts the same.")
+    return ("63,625 MACs per signal of 80 values, about twice the 31,750 for 40: the convolutions' cost grows with "
+            "the length, their 3,950 weights do not. dl.compare.macs_per_sample counts the same.")
 
 
 @exercise("Per direction and per gate: an input weight (hidden_size x input_size), a recurrent weight "
