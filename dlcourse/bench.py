@@ -12,6 +12,7 @@ import numpy as np
 
 WIDGETS = ("NeuronExplorer", "ActivationExplorer", "BackpropStepper", "OptimizerRace", "Playground", "ConvolutionExplorer",
            "GradientsThroughTime", "AttentionExplorer", "LatentExplorer", "GANLab")
+WIDGETS += ("ArchitectureRace",)
 
 
 def _char_sampler():

@@ -4,11 +4,13 @@ Cost measurements, each usable on its own:
 
 * ``count_params(model)``: trainable numbers.
 * ``macs_per_sample(model, example_batch)``: multiply-accumulates of one forward pass per sample.
-  torch's ``FlopCounterMode`` counts matrix products and convolutions, but (torch 2.x, CPU) it sees
-  nothing inside ``nn.LSTM`` (one fused kernel), nothing inside cuDNN's RNN kernels on a GPU, and not
-  the two attention products when ``nn.MultiheadAttention`` runs through ``scaled_dot_product_attention``
-  or its fused inference path. So recurrent layers and multi-head attention are counted by formula
-  (``rnn_macs``, ``attention_macs``) and whatever the counter saw inside them is replaced, not added.
+  torch's ``FlopCounterMode`` has formulas for matrix products, convolutions and the GPU attention
+  kernels, but none for the fused RNN kernels (``nn.LSTM`` on the CPU counts 0; cuDNN's RNNs on a GPU),
+  for the CPU's ``scaled_dot_product_attention`` kernel (a ``TransformerEncoderLayer`` loses its two
+  attention products) or for the fused inference paths of ``nn.MultiheadAttention`` and
+  ``nn.TransformerEncoderLayer`` (eval mode without gradients counts 0). So recurrent layers and
+  multi-head attention are counted by formula (``rnn_macs``, ``attention_macs``), and whatever the
+  counter saw inside them is replaced, not added; the pass runs with gradients on.
 * ``activation_memory(model, example_batch)``: bytes autograd keeps for the backward pass.
 * ``latency_per_sample(model, x)``: median inference time per sample.
 
@@ -151,7 +153,8 @@ def activation_memory(model, example_batch):
     was_training = model.training
     model.train()
     try:
-        with torch.random.fork_rng(devices=[]), torch.enable_grad(), \
+        cuda = [x.device.index or 0] if x.device.type == "cuda" else []  # dropout there draws from the GPU's stream
+        with torch.random.fork_rng(devices=cuda), torch.enable_grad(), \
                 torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
             model(x)
     finally:
@@ -404,8 +407,18 @@ class Run:
 
 @dataclass
 class Comparison:
-    """What ``compare`` measured. ``rows``: one dict per candidate (see ``COLUMNS``); ``curves``:
-    {name: [curve per seed]}, each curve a dict of lists step / seconds / train_loss / val_metric."""
+    """What ``compare`` measured; prints as a table (text, or HTML in a notebook).
+
+    ``rows``: one dict per candidate with ``name``, ``params``, ``macs_per_sample``, ``train_seconds``
+    (mean over seeds, evaluation excluded), ``steps`` (mean over seeds; differs between candidates only
+    under a seconds budget), ``latency_us`` (inference, µs per sample in a batch of ``batch_size``
+    validation samples), ``activation_kib`` (saved for backward, one training batch), ``cuda_peak_mib``
+    (peak allocated during training above what was allocated before it; None on the CPU), ``test_mean``,
+    ``test_std``, ``test_per_seed``, ``val_final_per_seed``, ``train_per_seed`` (the metric on the whole
+    training set at the end, in eval mode), ``diverged_seeds`` and the candidate's
+    ``lr``, ``optimizer``, ``weight_decay``. Costs come from the last seed's trained model.
+    ``curves``: {name: [curve per seed]}, each a dict of lists step / seconds / train_loss / val_metric.
+    """
     rows: list
     curves: dict
     metric: Metric
@@ -430,33 +443,50 @@ class Comparison:
         key = (lambda r: r["test_mean"]) if self.metric.higher_is_better else (lambda r: -r["test_mean"])
         return max(self.rows, key=key)["name"]
 
-    def _cells(self):
-        cols = [c for c in self.COLUMNS if any(r.get(c[0]) is not None for r in self.rows)]
+    def _cells(self, columns=None):
+        keys = [k for k, _, _ in self.COLUMNS] + ["test"]
+        if columns is None:
+            columns = [k for k in keys if k == "test" or any(r.get(k) is not None for r in self.rows)]
+        unknown = [c for c in columns if c not in keys]
+        if unknown:
+            raise ValueError(f"Comparison.table: unknown columns {unknown}; expected some of {keys}")
+        spec = {k: (h, f) for k, h, f in self.COLUMNS}
         arrow = "↑" if self.metric.higher_is_better else "↓"
-        header = [h for _, h, _ in cols] + [f"test {self.metric.name} {arrow} (mean ± sd)"]
+        header = [spec[k][0] if k != "test" else f"test {self.metric.name} {arrow} (mean ± sd)" for k in columns]
         pct = self.metric.name == "accuracy"
         body = []
         for r in self.rows:
-            cells = [f.format(r[k]) for k, _, f in cols]
-            m, s = (100 * r["test_mean"], 100 * r["test_std"]) if pct else (r["test_mean"], r["test_std"])
-            cells.append(f"{m:.1f} ± {s:.1f} %" if pct else f"{m:.4g} ± {s:.2g}")
+            cells = []
+            for k in columns:
+                if k != "test":
+                    cells.append("–" if r[k] is None else spec[k][1].format(r[k]))
+                elif pct:
+                    cells.append(f"{100 * r['test_mean']:.1f} ± {100 * r['test_std']:.1f} %")
+                else:
+                    cells.append(f"{r['test_mean']:.4g} ± {r['test_std']:.2g}")
             body.append(cells)
         return header, body
 
-    def __repr__(self):
-        header, body = self._cells()
+    def table(self, columns=None, html=False):
+        """The table as text (or HTML): all columns, or those named, e.g. ``("name", "params", "test")``
+        (keys of ``COLUMNS``, and "test" for the metric) - leave out timings in a cell whose output is checked."""
+        header, body = self._cells(columns)
+        title = f"Comparison: {self.budget}, seeds {list(self.seeds)}"
+        if html:
+            import html as h
+            th = "".join(f"<th>{h.escape(c)}</th>" for c in header)
+            trs = "".join("<tr>" + "".join(f"<td>{h.escape(str(c))}</td>" for c in row) + "</tr>" for row in body)
+            return f"<p>{h.escape(title)}</p><table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>"
         widths = [max(len(str(c)) for c in col) for col in zip(header, *body)]
         lines = ["  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
                  for row in (header, *body)]
-        return "\n".join([f"Comparison: {self.budget}, seeds {list(self.seeds)}", *lines])
+        return "\n".join([title, *lines])
+
+    def __repr__(self):
+        return self.table()
 
     def _repr_html_(self):
-        import html
-        header, body = self._cells()
-        th = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-        trs = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in body)
-        return (f"<p>Comparison: {html.escape(self.budget)}, seeds {list(self.seeds)}</p>"
-                f"<table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>")
+        return self.table(html=True)
 
 
 def _candidate(name, spec, defaults):
@@ -479,7 +509,7 @@ def _candidate(name, spec, defaults):
 
 
 def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batch_size=100, lr=1e-3,
-            optimizer="adam", weight_decay=0.0, eval_every=None, metric="accuracy", device=None):
+            optimizer="adam", weight_decay=0.0, eval_every=None, metric="accuracy", device=None, progress=False):
     """Train every candidate with every seed under one budget; return a ``Comparison``.
 
     candidates: {name: factory(seed) -> nn.Module}, or {name: {"factory": f, "lr": ..., "optimizer": ...,
@@ -490,7 +520,8 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
     ``torch.manual_seed(seed)``. The validation metric is recorded every ``eval_every`` steps (default:
     about 20 points per curve; with a seconds budget every 50 steps); the test metric once, at the end.
     metric: 'accuracy' (higher is better), 'mse' (lower is better) or a ``Metric``.
-    Spread over seeds = sample standard deviation (0 for one seed).
+    Spread over seeds = sample standard deviation (0 for one seed). ``progress=True`` shows a bar over
+    the (candidate, seed) runs.
     """
     if (steps is None) == (seconds is None):
         raise ValueError(f"compare: give exactly one budget, steps or seconds; "
@@ -527,8 +558,12 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
     dev = tensors.X_train.device
     cuda = dev.type == "cuda"
     rows, curves, models = [], {}, {}
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=len(specs) * len(seeds), desc="compare", unit="run", leave=False)
     for name, (factory, settings) in specs.items():
-        runs = []
+        runs, tests, trains = [], [], []
         peak = 0
         for seed in seeds:
             torch.manual_seed(int(seed))
@@ -545,11 +580,13 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
                     run.record()
             if cuda:
                 peak = max(peak, torch.cuda.max_memory_allocated(dev) - base)
-            run.test = float("nan") if run.diverged else run.evaluate("test")
+            tests.append(float("nan") if run.diverged else run.evaluate("test"))
+            trains.append(float("nan") if run.diverged else run.evaluate("train"))  # for the train/val gap
             runs.append(run)
+            if bar is not None:
+                bar.update()
         model = runs[-1].model
         x = tensors.X_val[:batch_size]
-        tests = [r.test for r in runs]
         rows.append({
             "name": name, "params": count_params(model), "macs_per_sample": macs_per_sample(model, x[:1]),
             "train_seconds": float(np.mean([r.seconds for r in runs])),
@@ -559,9 +596,12 @@ def compare(candidates, data, *, steps=None, seconds=None, seeds=(0, 1, 2), batc
             "cuda_peak_mib": peak / 2 ** 20 if cuda else None,
             "test_mean": float(np.mean(tests)), "test_std": float(np.std(tests, ddof=1)) if len(tests) > 1 else 0.0,
             "test_per_seed": tests, "val_final_per_seed": [r.curve["val_metric"][-1] for r in runs],
+            "train_per_seed": trains,
             "diverged_seeds": [r.seed for r in runs if r.diverged], **settings})
         curves[name] = [r.curve for r in runs]
         models[name] = model
+    if bar is not None:
+        bar.close()
     budget = f"{steps} steps" if steps is not None else f"{seconds:g} s of training"
     return Comparison(rows, curves, metric, f"{budget}, batch {batch_size}, on {dev.type}", seeds, models)
 

@@ -38,7 +38,8 @@ EXPLORER_NOTEBOOKS = {
         "dl.widgets.LatentExplorer(dl.models.AutoEncoder(64, (16,), 2), dl.models.AutoEncoder(64, (16,), 4))",
         "dl.widgets.AttentionExplorer()",
         "dl.widgets.CharLMSampler(dl.models.CharGPT(dl.data.load_char_corpus().chars))",
-        "dl.widgets.GANLab()"],
+        "dl.widgets.GANLab()",
+        "dl.widgets.ArchitectureRace('spirals')"],
 }
 
 

@@ -151,6 +151,12 @@ def test_table_rows_and_steps_budget():
     assert "linear" in text and "mlp" in text and "test accuracy ↑" in text and "12 steps" in text
     assert "<table>" in r._repr_html_()
     assert r.best() in ("linear", "mlp")
+    assert all(0 <= v <= 1 for v in lin["train_per_seed"]) and len(lin["train_per_seed"]) == 2
+    short = r.table(columns=("name", "params", "test")).splitlines()
+    assert short[1].split() == ["model", "params", "test", "accuracy", "↑", "(mean", "±", "sd)"]
+    assert short[2].split()[:2] == ["linear", "20"] and "train s" not in r.table(columns=("name", "test"))
+    with pytest.raises(ValueError, match=r"unknown columns \['accuracy'\]; expected some of"):
+        r.table(columns=("name", "accuracy"))
 
 
 def test_same_seed_same_batches_for_every_candidate():
@@ -192,7 +198,8 @@ def test_two_runs_same_seeds_identical_metrics():
 
 
 def test_seconds_budget_stops():
-    r = compare({"mlp": _mlp}, _data(), seconds=0.05, seeds=(0,), batch_size=16, eval_every=10, device="cpu")
+    r = compare({"mlp": _mlp}, _data(), seconds=0.05, seeds=(0,), batch_size=16, eval_every=10, device="cpu",
+                progress=True)
     row = r.row("mlp")
     assert 0.05 <= row["train_seconds"] < 1.0 and row["steps"] >= 1
     assert r.curves["mlp"][0]["step"][-1] == row["steps"]
@@ -311,3 +318,13 @@ def test_plots_return_figures():
         dl.viz.plot_pareto(r, x="accuracy")
     with pytest.raises(ValueError, match="x must be 'step' or 'seconds'"):
         dl.viz.plot_learning_curves(r, x="epoch")
+
+
+def test_a_diverging_run_is_reported_not_hidden():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3)) * 100
+    data = dl.data.split(X, X @ np.ones(3), stratify=False, standardize=False)
+    r = compare({"wild": {"factory": lambda s: nn.Linear(3, 1), "optimizer": "sgd", "lr": 10.0}}, data,
+                steps=50, seeds=(0,), metric="mse", device="cpu")
+    row = r.row("wild")
+    assert row["diverged_seeds"] == [0] and row["steps"] < 50 and np.isnan(row["test_mean"])

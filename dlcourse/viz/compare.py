@@ -46,13 +46,15 @@ def plot_pareto(result, x="params", ax=None, logx=True):
     means = np.array([r["test_mean"] for r in rows])
     spreads = np.array([r["test_std"] for r in rows])
     for r, c, m, s in zip(rows, costs, means, spreads):
-        ax.errorbar([c], [m], yerr=[s], fmt="o", capsize=3, label=r["name"])
+        ax.errorbar([c], [m], yerr=[s], fmt="o", capsize=3)
         ax.annotate(r["name"], (c, m), textcoords="offset points", xytext=(5, 5), fontsize=8)
     front = pareto_front(costs, means, result.metric.higher_is_better)
     ax.plot(costs[front], means[front], "--", color="0.4", lw=1, label="Pareto front", zorder=0)
     if logx:
+        from matplotlib.ticker import NullFormatter
         ax.set_xscale("log")
-    ax.set(xlabel=COSTS[x], ylabel=f"test {_metric_label(result)}", title=f"test {result.metric.name} vs cost")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # labels on minor ticks collide over a short range
+    ax.set(xlabel=COSTS[x], ylabel=f"test {_metric_label(result)}", title=f"test {result.metric.name} vs {x}")
     ax.legend(fontsize=8)
     return ax.figure
 

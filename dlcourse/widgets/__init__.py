@@ -11,8 +11,10 @@ from .latent import LatentExplorer
 from .neuron import NeuronExplorer
 from .optimizers import OptimizerRace
 from .playground import Playground
+from .race import RACES, ArchitectureRace, RaceTrack
 from .recurrent import GradientsThroughTime
 
 __all__ = ["CourseWidget", "median_update_ms", "NeuronExplorer", "BackpropStepper", "OptimizerRace", "Playground",
            "ConvolutionExplorer", "FeatureMapViewer", "top_patches", "ActivationExplorer", "gradient_through_depth",
            "GradientsThroughTime", "AttentionExplorer", "CharLMSampler", "LatentExplorer", "GANLab"]
+__all__ += ["ArchitectureRace", "RACES", "RaceTrack"]
