@@ -1,0 +1,52 @@
+"""Checks for lesson 11, comparing architectures."""
+from ._key import S
+from ._core import exercise, _Wrong, _call, _name_mistake, _number, _same_count
+
+
+@exercise("Go layer by layer. The lengths shrink as floor((L + 2p - k) / s) + 1: 80 -> 39 -> 20 -> 10. Each "
+          "output position of a Conv1d costs C_out * C_in * k MACs (C_in is 1 for the first layer, 25 after); "
+          "the final Linear(25 * 10, 10) costs 250 * 10.")
+def ex11_conv1d_macs(answer):
+    got = _number(answer, "a whole number of MACs")
+    per_position, head = (25 * 1 * 5, 25 * 25 * 3, 25 * 25 * 3), 250 * 10
+    macs = lambda lengths, per=per_position: sum(n * m for n, m in zip(lengths, per))
+    _name_mistake(got, [
+        (float(macs((19, 10, 5)) + 1_250), "that is the CNN on 40 values, the one in the lesson's tables; this "
+                                            "question is about signals of 80 values."),
+        (5_210.0 + 1_250, "that is the parameter count. A convolution reuses its weights at every output position, "
+                          "so its MACs are its weights times the number of positions."),
+        (float(sum(per_position) + head), "you counted each layer's weights once; a Conv1d applies them at every "
+                                          "output position (39, 20 and 10 of them)."),
+        (float(macs((39, 20, 10))), "you left out the final Linear(250, 10): its 2,500 MACs belong to the forward pass."),
+        (float(macs((40, 20, 10)) + head), "the first layer has 39 output positions, not 40: "
+                                           "floor((80 + 2 - 5) / 2) + 1 = 39."),
+        (float(macs((80, 39, 20)) + head), "you multiplied each layer by its *input* length; count its *output* "
+                                           "positions (39, 20, 10)."),
+        (float(macs((39, 20, 10), (5 * 25, 3 * 25, 3 * 25)) + head),
+         "a Conv1d with 25 input channels sums over all of them: C_out * C_in * k per position, not C_out * k."),
+    ], rtol=1e-12)
+    _same_count(got, S.ex11_conv1d_macs)
+    return ("63,625 MACs per signal of 80 values, about twice the 31,750 for 40: the convolutions' cost grows with "
+            "the length, their 3,950 weights do not. dl.compare.macs_per_sample counts the same.")
+
+
+@exercise("Per direction and per gate: an input weight (hidden_size x input_size), a recurrent weight "
+          "(hidden_size x hidden_size) and two bias vectors of hidden_size (torch keeps b_ih and b_hh). "
+          "Three gates; a bidirectional layer has two directions.")
+def ex11_gru_params(answer):
+    cases = [(1, 6, True), (3, 5, False), (4, 7, True), (2, 3, False)]
+    for i, h, bi in cases:
+        got = _number(_call(answer, i, h, bi), "a whole number")
+        d = 2 if bi else 1
+        _name_mistake(got, [
+            (float(d * 3 * (h * i + h * h + h)), f"gru_params({i}, {h}, {bi}): torch's GRU has two bias vectors per "
+                                                 "gate (b_ih and b_hh), not one."),
+            (float(3 * (h * i + h * h + 2 * h)) if bi else -1.0,
+             f"gru_params({i}, {h}, {bi}): a bidirectional layer has a second set of weights for the backward direction."),
+            (float(d * 4 * (h * i + h * h + 2 * h)), f"gru_params({i}, {h}, {bi}): four gates is an LSTM; a GRU has three."),
+            (float(d * 3 * (h * i + 2 * h)), f"gru_params({i}, {h}, {bi}): you left out the recurrent weights "
+                                             "(hidden_size x hidden_size per gate)."),
+        ], rtol=1e-12)
+        _same_count(got, S.ex11_gru_params(i, h, bi), f"counted, for gru_params({i}, {h}, {bi}),")
+    return ("3 gates x (h * in + h * h + 2h) per direction: the paper's GRU (in 1, h 6, both directions) has 324, "
+            "and its Linear head on all 480 outputs has 4,810 more.")
