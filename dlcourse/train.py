@@ -77,8 +77,12 @@ def evaluate(model, loader, loss_fn, device=None):
     return result
 
 
-def accuracy(model, X, y, batch_size=1024):
-    """Share of ``X``'s samples (array or tensor, any shape the model takes) whose top score is ``y``, in eval mode."""
+def accuracy(model, X, y, batch_size=1024, per_sample=False):
+    """Share of ``X``'s samples (array or tensor, any shape the model takes) whose top score is ``y``, in eval mode.
+
+    ``per_sample=True`` returns the booleans ``(N,)`` instead (right or wrong per sample), e.g. for
+    :func:`dlcourse.metrics.paired_difference`.
+    """
     X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X)
     y = np.asarray(y.cpu() if torch.is_tensor(y) else y).reshape(-1)
     if len(X) != len(y):
@@ -91,7 +95,8 @@ def accuracy(model, X, y, batch_size=1024):
     model.eval()
     with torch.no_grad():
         pred = torch.cat([model(X[i:i + batch_size].to(device)).argmax(1).cpu() for i in range(0, len(X), batch_size)])
-    return float((pred.numpy() == y).mean())
+    correct = pred.numpy() == y
+    return correct if per_sample else float(correct.mean())
 
 
 class LivePlot:

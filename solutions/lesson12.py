@@ -13,6 +13,14 @@ def ex12_adamw_first_step(w, g, lr, weight_decay, betas=(0.9, 0.999), eps=1e-8):
     return adam_l2, adamw
 
 
-def ex12_ig_linear(w, x, baseline):
-    """Integrated gradients of s(x) = w . x + b: the gradient is w everywhere, so IG = (x - baseline) * w."""
-    return (x - baseline) * w
+def ex12_ig_relu(w, b, x, baseline):
+    """Integrated gradients of s(x) = relu(w . x + b): the gradient is w where the pre-activation is positive.
+
+    Along the path the pre-activation runs in a straight line from z0 = w . baseline + b to z1 = w . x + b,
+    so the average gradient is w times the share of the path with z > 0, (relu(z1) - relu(z0)) / (z1 - z0).
+    """
+    z0, z1 = baseline @ w + b, x @ w + b
+    same = np.isclose(z1, z0)
+    share = np.where(same, (z0 > 0).astype(float),
+                     (np.maximum(z1, 0) - np.maximum(z0, 0)) / np.where(same, 1.0, z1 - z0))
+    return (x - baseline) * w * share[:, None]

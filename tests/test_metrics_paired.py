@@ -36,5 +36,6 @@ def test_train_accuracy_counts_top_scores_in_eval_mode():
     y = want.copy()
     y[:3] = (y[:3] + 1) % 4
     assert dl.train.accuracy(model, X, y, batch_size=4) == pytest.approx(0.7) and not model.training
+    assert dl.train.accuracy(model, X, y, per_sample=True).tolist() == [False] * 3 + [True] * 7
     with pytest.raises(ValueError, match="10 samples but y has 9"):
         dl.train.accuracy(model, X, y[:9])
