@@ -24,3 +24,8 @@ def ex12_ig_relu(w, b, x, baseline):
     share = np.where(same, (z0 > 0).astype(float),
                      (np.maximum(z1, 0) - np.maximum(z0, 0)) / np.where(same, 1.0, z1 - z0))
     return (x - baseline) * w * share[:, None]
+
+
+def ex12_signals_needed(disagree, delta):
+    """Smallest n with delta >= 2 * sqrt((disagree - delta**2) / n): the paired difference is two standard errors."""
+    return int(np.ceil(4 * (disagree - delta ** 2) / delta ** 2))

@@ -96,3 +96,23 @@ def _share(w, b, x, baseline):
 def test_ig_relu_mistakes(answer, says):
     fb = check.ex12_ig_relu(answer)
     assert not fb and says in repr(fb) and "Hint" in repr(fb)
+
+
+def test_signals_needed_reference_is_the_smallest_n():
+    for d, delta in [(0.16, 0.011), (0.5, 0.3), (0.35, 0.25), (0.6, 0.15)]:
+        n = solutions.ex12_signals_needed(d, delta)
+        se = lambda m: np.sqrt((d - delta ** 2) / m)
+        assert delta >= 2 * se(n) and delta < 2 * se(n - 1)
+
+
+@pytest.mark.parametrize("answer, says", [
+    (lambda d, delta: 4 * (d - delta ** 2) / delta ** 2, "round up:"),
+    (lambda d, delta: np.floor(4 * (d - delta ** 2) / delta ** 2), "not down"),
+    (lambda d, delta: np.ceil((d - delta ** 2) / delta ** 2), "one standard error"),
+    (lambda d, delta: np.ceil(4 * d / delta ** 2), "not d"),
+    (lambda d, delta: np.ceil(2 * np.sqrt(d - delta ** 2) / delta), "square root"),
+    (lambda d, delta: np.ceil(4 * (d - delta ** 2) / delta ** 2) + 1, "differs from the expected"),
+])
+def test_signals_needed_mistakes(answer, says):
+    fb = check.ex12_signals_needed(answer)
+    assert not fb and says in repr(fb) and "Hint" in repr(fb)

@@ -1,7 +1,7 @@
 """Checks for lesson 12, challenges and remedies."""
 import numpy as np
 
-from ._core import _call, _name_mistake, _same_array, _Wrong, exercise
+from ._core import _call, _name_mistake, _number, _same_array, _Wrong, exercise
 from ._key import S
 
 
@@ -100,3 +100,24 @@ def ex12_ig_relu(answer):
     _same_array(got, want, "attributions")
     return ("each row adds up to relu(w . x + b) - relu(w . x' + b): completeness holds, even for the rows "
             "whose unit is off at x, where the gradient at x is 0.")
+
+
+@exercise("Each example scores +1, 0 or -1, so the paired difference has variance d - delta^2 and standard error "
+          "sqrt((d - delta^2) / n). Ask for delta >= 2 * sqrt((d - delta^2) / n), solve for n and round up.")
+def ex12_signals_needed(answer):
+    cases = [(0.16, 0.011), (0.5, 0.3), (0.35, 0.25), (0.6, 0.15)]   # (share with one model right, difference)
+    got = np.array([_number(_call(answer, d, delta), "a whole number of signals") for d, delta in cases])
+    want = np.array([S.ex12_signals_needed(d, delta) for d, delta in cases], dtype=np.float64)
+    d, delta = np.array(cases).T
+    exact = 4 * (d - delta ** 2) / delta ** 2
+    _name_mistake(got, [(exact, "round up: the answer is a whole number of signals, the smallest one that is enough."),
+                        (np.floor(exact), "round up, not down: with one signal fewer, delta is less than two "
+                                          "standard errors."),
+                        (np.ceil(exact / 4), "that makes delta one standard error; ask for two."),
+                        (np.ceil(4 * d / delta ** 2), "the variance of the +1/0/-1 scores is d - delta^2, not d "
+                                                      "(their mean is delta, not 0)."),
+                        (np.ceil(2 * np.sqrt(d - delta ** 2) / delta), "n sits under a square root in the standard "
+                                                                       "error, so solving for n squares the ratio.")])
+    _same_array(got, want, "numbers of signals")
+    return ("with d = 0.16 (about batch norm's share on validation), a 1.1-point difference needs 5,286 "
+            "signals to reach two paired standard errors: the 800 validation signals are far too few.")
