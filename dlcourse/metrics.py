@@ -91,6 +91,33 @@ def mcnemar(correct_a, correct_b):
     return only_a, only_b, min(1.0, 2 * tail)
 
 
+class PairedDifference(NamedTuple):
+    delta: float      # accuracy of B minus accuracy of A on the same examples
+    se: float         # its standard error, about sqrt(disagree / n)
+    disagree: float   # share of examples where exactly one of the two is right
+
+
+def paired_difference(correct_a, correct_b):
+    """Accuracy difference B - A of two classifiers on the same examples, with its paired standard error.
+
+    ``correct_a``, ``correct_b``: booleans (N,), whether each model got each example right. The per-example
+    difference d = correct_b - correct_a is -1, 0 or +1, so its variance is disagree - delta**2 and the
+    standard error of the mean is ``sqrt((disagree - delta**2) / N)``: only the examples on which the two
+    models disagree add noise, which makes this far smaller than two unpaired standard errors.
+    """
+    a, b = _np(correct_a).reshape(-1), _np(correct_b).reshape(-1)
+    if a.shape != b.shape:
+        raise ValueError(f"paired_difference: correct_a has {a.size} entries but correct_b has {b.size}")
+    if a.dtype != bool or b.dtype != bool:
+        raise TypeError(f"paired_difference: expected boolean arrays (right or wrong per example), "
+                        f"got {a.dtype} and {b.dtype}")
+    if a.size == 0:
+        raise ValueError("paired_difference: no examples")
+    d = b.astype(np.float64) - a
+    delta, disagree = float(d.mean()), float(np.mean(a != b))
+    return PairedDifference(delta, math.sqrt(max(disagree - delta ** 2, 0.0) / a.size), disagree)
+
+
 class ModeCoverage(NamedTuple):
     covered: int         # modes holding at least their minimum share of the generated points
     n_modes: int

@@ -77,6 +77,28 @@ def evaluate(model, loader, loss_fn, device=None):
     return result
 
 
+def accuracy(model, X, y, batch_size=1024, per_sample=False):
+    """Share of ``X``'s samples (array or tensor, any shape the model takes) whose top score is ``y``, in eval mode.
+
+    ``per_sample=True`` returns the booleans ``(N,)`` instead (right or wrong per sample), e.g. for
+    :func:`dlcourse.metrics.paired_difference`.
+    """
+    X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X)
+    y = np.asarray(y.cpu() if torch.is_tensor(y) else y).reshape(-1)
+    if len(X) != len(y):
+        raise ValueError(f"accuracy: X has {len(X)} samples but y has {len(y)} labels")
+    if len(y) == 0:
+        raise ValueError("accuracy: no samples")
+    param = next(model.parameters())
+    X = X.to(param.dtype) if X.is_floating_point() else X   # e.g. float64 NumPy data for a float32 model
+    device = param.device
+    model.eval()
+    with torch.no_grad():
+        pred = torch.cat([model(X[i:i + batch_size].to(device)).argmax(1).cpu() for i in range(0, len(X), batch_size)])
+    correct = pred.numpy() == y
+    return correct if per_sample else float(correct.mean())
+
+
 class LivePlot:
     """Loss (and accuracy) curves redrawn in one figure, updated in place in a notebook.
 

@@ -45,31 +45,74 @@ def _adam(grad, lr, correct=True):
     (lambda w, g, lr, wd: (w - _adam(g + wd * w, lr), w * (1 - wd) - _adam(g, lr)), "(1 - lr * wd), not (1 - wd)"),
     (lambda w, g, lr, wd: (w - _adam(g + wd * w, lr), w - _adam(g, lr)), "left out the decay"),
     (lambda w, g, lr, wd: w, "return two arrays"),
+    (lambda w, g, lr, wd: (w - _adam(g + 2 * wd * w, lr), w * (1 - lr * wd) - _adam(g, lr)), "not 2 * wd * w"),
+    (lambda w, g, lr, wd: (w - _adam(g + 10 * wd * w, lr), w * (1 - lr * wd) - _adam(g, lr)), "not a multiple"),
+    (lambda w, g, lr, wd: (w - _adam(g + wd / 2 * w, lr), w * (1 - lr * wd) - _adam(g, lr)), "not wd/2 * w"),
+    (lambda w, g, lr, wd: (w - lr * g / np.sqrt((g + wd * w) ** 2 + 1e-8) - lr * wd * w / np.sqrt((g + wd * w) ** 2 + 1e-8),
+                           w * (1 - lr * wd) - _adam(g, lr)), "outside the square root"),
+    (lambda w, g, lr, wd: (w - lr * (g + wd * w), w * (1 - lr * wd) - lr * g), "plain SGD"),
+    (lambda w, g, lr, wd: (w - _adam(g + wd * w, lr), w * (1 - lr * wd) - lr * g), "SGD with weight decay"),
+    (lambda w, g, lr, wd: (w - _adam(g + wd * w, lr), (w - _adam(g, lr)) * (1 - lr * wd)), "before the Adam step"),
+    (lambda w, g, lr, wd: (w - _adam(g + wd * w, lr), w * (1 - lr * wd) - lr * g / np.sqrt(g ** 2 + 1e-8)),
+     "tiny"),
 ])
 def test_adamw_mistakes(answer, says):
     fb = check.ex12_adamw_first_step(answer)
     assert not fb and says in repr(fb) and "Hint" in repr(fb)
 
 
+def _ig_relu_numeric(w, b, x, baseline, steps=20000):
+    """Integrated gradients by brute force: the midpoint rule over the path, gradient of relu(w . x + b)."""
+    alphas = (np.arange(steps) + 0.5) / steps
+    z = (baseline @ w + b) + alphas[None, :] * ((x - baseline) @ w)[:, None]      # (N, steps)
+    return (x - baseline) * w * (z > 0).mean(1)[:, None]
+
+
+def test_ig_relu_reference_equals_the_integral_and_is_complete():
+    rng = np.random.default_rng(5)
+    w, b = rng.normal(0, 1, 4), -0.2
+    x, baseline = rng.normal(0, 1, (30, 4)), rng.normal(0, 1, 4)
+    got = solutions.ex12_ig_relu(w, b, x, baseline)
+    np.testing.assert_allclose(got, _ig_relu_numeric(w, b, x, baseline), atol=1e-3)
+    relu = lambda z: np.maximum(z, 0)
+    np.testing.assert_allclose(got.sum(1), relu(x @ w + b) - relu(baseline @ w + b), atol=1e-12)
+
+
+def _share(w, b, x, baseline):
+    z0, z1 = baseline @ w + b, x @ w + b
+    return ((np.maximum(z1, 0) - np.maximum(z0, 0)) / (z1 - z0))[:, None]
+
+
 @pytest.mark.parametrize("answer, says", [
-    (lambda w, x, b: w * x, "instead of x - baseline"),
-    (lambda w, x, b: np.broadcast_to(w, x.shape), "that is the gradient"),
-    (lambda w, x, b: np.broadcast_to(np.abs(w), x.shape), "|gradient|"),
-    (lambda w, x, b: w * (x - b) / 2, "not w / 2"),
-    (lambda w, x, b: w * (b - x), "sign is flipped"),
-    (lambda w, x, b: w * (x - b) + 1, "differs from the expected"),
+    (lambda w, b, x, x0: (x - x0) * w, "linear score"),
+    (lambda w, b, x, x0: (x - x0) * w * (x @ w + b > 0)[:, None], "gradient at x alone"),
+    (lambda w, b, x, x0: x * w * (x @ w + b > 0)[:, None], "gradient x input"),
+    (lambda w, b, x, x0: np.broadcast_to(w, x.shape) * (x @ w + b > 0)[:, None], "saliency"),
+    (lambda w, b, x, x0: (x - x0) * w * (np.maximum(x @ w + b, 0) / ((x - x0) @ w))[:, None], "off at the baseline"),
+    (lambda w, b, x, x0: -(x - x0) * w * _share(w, b, x, x0), "sign is flipped"),
+    (lambda w, b, x, x0: (x - x0) * w * _share(w, b, x, x0) + 0.01, "differs from the expected"),
+    (lambda w, b, x, x0: ((x - x0) * w * _share(w, b, x, x0)).sum(1), "one attribution per input value"),
 ])
-def test_ig_linear_mistakes(answer, says):
-    fb = check.ex12_ig_linear(answer)
+def test_ig_relu_mistakes(answer, says):
+    fb = check.ex12_ig_relu(answer)
     assert not fb and says in repr(fb) and "Hint" in repr(fb)
 
 
-def test_ig_linear_reference_equals_dl_interpret():
-    """The closed form is what dl.interpret.integrated_gradients computes for a linear model."""
-    from dlcourse import interpret
-    torch.manual_seed(0)
-    lin = torch.nn.Linear(5, 3).double()
-    x, b = torch.randn(4, 5, dtype=torch.float64), torch.randn(5, dtype=torch.float64)
-    ig = interpret.integrated_gradients(lin, x, target=2, baseline=b, steps=3)
-    w = lin.weight[2].detach().numpy()
-    np.testing.assert_allclose(ig.attributions, solutions.ex12_ig_linear(w, x.numpy(), b.numpy()), atol=1e-12)
+def test_signals_needed_reference_is_the_smallest_n():
+    for d, delta in [(0.16, 0.011), (0.5, 0.3), (0.35, 0.25), (0.6, 0.15)]:
+        n = solutions.ex12_signals_needed(d, delta)
+        se = lambda m: np.sqrt((d - delta ** 2) / m)
+        assert delta >= 2 * se(n) and delta < 2 * se(n - 1)
+
+
+@pytest.mark.parametrize("answer, says", [
+    (lambda d, delta: 4 * (d - delta ** 2) / delta ** 2, "round up:"),
+    (lambda d, delta: np.floor(4 * (d - delta ** 2) / delta ** 2), "not down"),
+    (lambda d, delta: np.ceil((d - delta ** 2) / delta ** 2), "one standard error"),
+    (lambda d, delta: np.ceil(4 * d / delta ** 2), "not d"),
+    (lambda d, delta: np.ceil(2 * np.sqrt(d - delta ** 2) / delta), "square root"),
+    (lambda d, delta: np.ceil(4 * (d - delta ** 2) / delta ** 2) + 1, "differs from the expected"),
+])
+def test_signals_needed_mistakes(answer, says):
+    fb = check.ex12_signals_needed(answer)
+    assert not fb and says in repr(fb) and "Hint" in repr(fb)

@@ -86,3 +86,21 @@ def test_random_shift_errors():
         dl.models.RandomShift(1, dims=3)
     with pytest.raises(ValueError, match=r"got shape \(5,\)"):
         dl.models.RandomShift(1)(torch.ones(5))
+
+
+def test_deep_mlp_he_init_keeps_the_signal_and_zeroes_biases():
+    torch.manual_seed(0)
+    x = torch.randn(512, 64)
+    scale = {}
+    for init in ("default", "he"):
+        torch.manual_seed(0)
+        model = dl.models.DeepMLP(64, width=64, depth=16, init=init)
+        h = model.stem(x)
+        for b in model.blocks:
+            h = b(h)
+        scale[init] = h.pow(2).mean().item()
+        if init == "he":
+            assert all(not m.bias.detach().any() for m in model.modules() if isinstance(m, torch.nn.Linear))
+    assert scale["default"] < 0.01 < 0.1 < scale["he"]   # default: shrinks ~6x per layer (biases aside); He: far less
+    with pytest.raises(ValueError, match="'default'.*'he'"):
+        dl.models.DeepMLP(8, init="xavier")

@@ -195,3 +195,42 @@ def test_gpt_attention_weights_are_causal_rows_of_the_forward_pass(gpt):
     assert gpt.training
     with pytest.raises(ValueError, match="at least one character"):
         gpt.attention_weights("")
+
+
+def test_classifier_attention_weights_match_the_forward_pass():
+    torch.manual_seed(0)
+    for pooling in ("mean", "cls"):
+        model = models.TransformerClassifier(3, in_features=4, d_model=16, nhead=2, num_layers=2,
+                                             dim_feedforward=32, pooling=pooling).train()
+        x = torch.randn(5, 6, 4)
+        w = model.attention_weights(x)
+        t = 6 + (pooling == "cls")
+        assert w.shape == (2, 5, 2, t, t) and model.training   # training mode restored
+        np.testing.assert_allclose(w.sum(-1), 1.0, atol=1e-6)
+        # layer 1's weights are softmax(q k^T / sqrt(d_head)) of norm1 of the embedded input, recomputed by hand
+        layer, d = model.encoder.layers[0], 16
+        model.eval()
+        with torch.no_grad():
+            z = layer.norm1(model._inputs(x))
+            q, k = (torch.nn.functional.linear(z, layer.self_attn.in_proj_weight[i * d:(i + 1) * d],
+                                               layer.self_attn.in_proj_bias[i * d:(i + 1) * d]) for i in (0, 1))
+            q, k = (a.view(5, t, 2, 8).transpose(1, 2) for a in (q, k))
+            manual = torch.softmax(q @ k.transpose(-1, -2) / 8 ** 0.5, dim=-1)
+        np.testing.assert_allclose(w[0], manual.double().numpy(), atol=1e-5)
+
+
+def test_classifier_uniform_attention_ablation():
+    torch.manual_seed(0)
+    model = models.TransformerClassifier(3, in_features=4, d_model=16, nhead=2, num_layers=1,
+                                         dim_feedforward=32).eval()
+    x = torch.randn(5, 6, 4)
+    with torch.no_grad():
+        learned, uniform = model(x), model(x, attention="uniform")
+        # zero queries and keys give equal scores, hence uniform softmax weights: then the two paths must agree
+        assert not torch.allclose(learned, uniform)
+        d = 16
+        model.encoder.layers[0].self_attn.in_proj_weight[:2 * d] = 0
+        model.encoder.layers[0].self_attn.in_proj_bias[:2 * d] = 0
+        torch.testing.assert_close(model(x), model(x, attention="uniform"), atol=1e-5, rtol=1e-5)
+    with pytest.raises(ValueError, match="'learned' or 'uniform'"):
+        model(x, attention="none")

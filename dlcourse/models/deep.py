@@ -34,11 +34,14 @@ class DeepMLP(nn.Module):
 
     Change one thing at a time: ``residual`` adds each block's input to its output (a skip connection,
     so the gradient has a path around every block); ``norm`` puts batch normalisation after each
-    block's Linear. Input ``(N, in_features)`` (or ``(N, ...)``, flattened), output ``(N, out_features)`` scores.
+    block's Linear; ``init='he'`` replaces PyTorch's default initialisation of every Linear (weight variance
+    1 / (3 fan_in)) by He (Kaiming) normal initialisation (variance 2 / fan_in, which keeps a ReLU layer's
+    mean square) with zero biases. Input ``(N, in_features)`` (or ``(N, ...)``, flattened), output
+    ``(N, out_features)`` scores.
     """
 
     def __init__(self, in_features, width=64, depth=8, out_features=10, residual=False, norm=False,
-                 activation_name="relu"):
+                 activation_name="relu", init="default"):
         super().__init__()
         for value, name in ((in_features, "in_features"), (width, "width"), (depth, "depth"),
                             (out_features, "out_features")):
@@ -46,6 +49,14 @@ class DeepMLP(nn.Module):
         self.stem = nn.Sequential(nn.Flatten(), nn.Linear(in_features, width), activation(activation_name))
         self.blocks = nn.ModuleList(Block(width, residual, norm, activation_name) for _ in range(depth))
         self.head = nn.Linear(width, out_features)
+        if init not in ("default", "he"):
+            raise ValueError(f"DeepMLP: init must be 'default' (PyTorch's) or 'he' (Kaiming normal), got {init!r}")
+        if init == "he":
+            for m in self.modules():
+                if isinstance(m, nn.Linear):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                    if m.bias is not None:
+                        nn.init.zeros_(m.bias)
 
     def forward(self, x):
         h = self.stem(x)

@@ -60,7 +60,8 @@ class TransformerClassifier(nn.Module):
         self.norm = nn.LayerNorm(d_model)  # pre-norm blocks leave the last output un-normalised
         self.head = nn.Linear(d_model, num_classes)
 
-    def forward(self, x):
+    def _inputs(self, x):
+        """Checked input -> embeddings + positions ``(N, T', d_model)`` (T' = T + 1 with a [CLS] token)."""
         who = "TransformerClassifier"
         if self.tokens and (x.ndim != 2 or x.dtype not in (torch.int64, torch.int32)):
             raise ValueError(f"{who} with vocab_size expects integer ids (N, T), got {tuple(x.shape)} {x.dtype}")
@@ -72,8 +73,47 @@ class TransformerClassifier(nn.Module):
         h = self.embed(x)
         if self.cls is not None:
             h = torch.cat([self.cls.expand(len(h), -1, -1), h], dim=1)
-        h = self.norm(self.encoder(h + self.positions[:h.shape[1]]))
+        return h + self.positions[:h.shape[1]]
+
+    def _pool(self, h):
+        h = self.norm(h)
         return self.head(h[:, 0] if self.cls is not None else h.mean(dim=1))
+
+    def forward(self, x, attention="learned"):
+        """Scores ``(N, num_classes)``. ``attention='uniform'`` is an ablation: every query averages all
+        positions' values with equal weights (the learned values and output projection are kept), which
+        shows how much the model's predictions depend on *where* it attends."""
+        if attention not in ("learned", "uniform"):
+            raise ValueError(f"TransformerClassifier: attention must be 'learned' or 'uniform', got {attention!r}")
+        h = self._inputs(x)
+        if attention == "learned":
+            return self._pool(self.encoder(h))
+        for layer in self.encoder.layers:  # pre-norm: h + attention(norm1(h)), then h + feed-forward(norm2(h))
+            a = layer.self_attn
+            d = a.embed_dim
+            v = nn.functional.linear(layer.norm1(h), a.in_proj_weight[2 * d:], a.in_proj_bias[2 * d:])
+            h = h + layer.dropout1(a.out_proj(v.mean(dim=1, keepdim=True).expand_as(v)))
+            h = h + layer._ff_block(layer.norm2(h))
+        return self._pool(h)
+
+    def attention_weights(self, x):
+        """Every layer's and head's attention for a batch ``x`` (the input :meth:`forward` takes):
+        NumPy ``(num_layers, N, nhead, T', T')``, T' = T (+ 1 for the [CLS] token, position 0).
+
+        Row t holds query position t's weights over key positions; each row sums to 1. The layers are
+        re-run one by one exactly as :meth:`forward` runs them, in eval mode, without gradients.
+        """
+        was_training = self.training
+        self.eval()
+        maps = []
+        with torch.no_grad():
+            h = self._inputs(torch.as_tensor(x).to(next(self.parameters()).device))
+            for layer in self.encoder.layers:  # pre-norm layers: attention reads norm1 of the layer's input
+                z = layer.norm1(h)
+                maps.append(layer.self_attn(z, z, z, need_weights=True, average_attn_weights=False)[1])
+                h = layer(h)
+        self.train(was_training)
+        return torch.stack(maps).double().cpu().numpy()
 
 
 def _check_sampling(temperature, top_k, vocab_size, who):
