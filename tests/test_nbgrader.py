@@ -127,6 +127,17 @@ def test_generator_reports_cells_it_cannot_convert(tmp_path):
     assert report[1] == "01_made_up.ipynb cell 1: left as it is: its stub is neither `x = None` nor one `def x(...)`"
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+def test_every_exercise_of_every_lesson_converts(path):
+    # a lesson whose stub and reference solution drift apart would silently lose its graded cell
+    report = []
+    out = make_course.convert_notebook(path, report)
+    assert not [line for line in report if "left as it is" in line]
+    graded = [c for c in out.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    calls = sum("dl.check.ex" in c.source for c in nbformat.read(path, 4).cells if c.cell_type == "code")
+    assert len(graded) == calls
+
+
 def test_generator_rejects_an_unknown_lesson(tmp_path):
     with pytest.raises(SystemExit, match=r"--lessons \['99'\]: no such lesson"):
         make_course.make_course(tmp_path, ["99"])
