@@ -174,11 +174,14 @@ class IntegratedGradients(NamedTuple):
     gap: np.ndarray
 
 
+_MAX_PATH_BATCH = 2048  # inputs per backward pass in integrated_gradients
+
+
 def integrated_gradients(model, x, target=None, baseline=None, steps=50):
     """(x - baseline) times the mean gradient of the target's score (logit) along the straight path.
 
     The path integral is taken by the midpoint rule: gradients at alpha = (k + 1/2) / steps for
-    k = 0 .. steps-1, all in one batch of N * steps inputs. baseline: None (zeros), a number, one
+    k = 0 .. steps-1, in batches of at most about 2,048 inputs (N * steps in all). baseline: None (zeros), a number, one
     sample or a batch. Returns ``IntegratedGradients(attributions (N, ...), gap (N,))``: the gap
     measures how far the sum of attributions is from f(x) - f(baseline); it falls as steps grow, like
     1/steps^2 for a smooth model (tanh) and more slowly for a ReLU network, whose gradient jumps.
@@ -194,10 +197,12 @@ def integrated_gradients(model, x, target=None, baseline=None, steps=50):
             t = _targets(target, ends[:len(x)], who)
             f_x, f_b = ends[:len(x)].gather(1, t[:, None])[:, 0], ends[len(x):].gather(1, t[:, None])[:, 0]
         alphas = (torch.arange(steps, dtype=x.dtype, device=x.device) + 0.5) / steps
-        shape = (steps, *([1] * x.ndim))
-        path = (b + alphas.reshape(shape) * (x - b)).reshape(steps * len(x), *x.shape[1:])
-        grads = _input_gradient(model, path, t.repeat(steps)).reshape(steps, *x.shape)
-    attributions = (x - b) * grads.mean(0)
+        grad_sum = torch.zeros_like(x)
+        per_batch = max(1, _MAX_PATH_BATCH // len(x))  # path points per backward pass: bounds the memory
+        for chunk in alphas.split(per_batch):
+            path = (b + chunk.reshape(len(chunk), *([1] * x.ndim)) * (x - b)).reshape(len(chunk) * len(x), *x.shape[1:])
+            grad_sum += _input_gradient(model, path, t.repeat(len(chunk))).reshape(len(chunk), *x.shape).sum(0)
+    attributions = (x - b) * grad_sum / steps
     gap = attributions.reshape(len(x), -1).sum(1) - (f_x - f_b)
     return IntegratedGradients(attributions.cpu().numpy(), gap.cpu().numpy())
 

@@ -74,6 +74,17 @@ class OnePixel(torch.nn.Module):
         return torch.stack([torch.zeros_like(s), s], 1)
 
 
+def test_integrated_gradients_in_chunks_equal_one_batch(rng, monkeypatch):
+    # many samples x steps are split over several backward passes to bound memory; the sum is the same
+    model = torch.nn.Sequential(torch.nn.Linear(5, 16), torch.nn.Tanh(), torch.nn.Linear(16, 3)).double()
+    x = rng.normal(size=(30, 5))
+    whole = interpret.integrated_gradients(model, x, steps=20)
+    monkeypatch.setattr(interpret, "_MAX_PATH_BATCH", 70)  # 2 path points per pass, 10 passes
+    chunked = interpret.integrated_gradients(model, x, steps=20)
+    np.testing.assert_allclose(chunked.attributions, whole.attributions, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(chunked.gap, whole.gap, atol=1e-12)
+
+
 def test_occlusion_finds_the_one_informative_pixel():
     x = torch.zeros(3, 1, 8, 8)
     x[:, 0, 2, 5] = 1.0
