@@ -3,9 +3,8 @@ from ._key import S
 from ._core import exercise, _Wrong, _call, _name_mistake, _number, _same_count
 
 
-@exercise("Go layer by layer. The lengths shrink as floor((L + 2p - k) / s) + 1: 80 -> 39 -> 20 -> 10. Each "
-          "output position of a Conv1d costs C_out * C_in * k MACs (C_in is 1 for the first layer, 25 after); "
-          "the final Linear(25 * 10, 10) costs 250 * 10.")
+@exercise("Go layer by layer: first find each layer's output length with floor((L + 2p - k) / s) + 1, then "
+          "what one output position of that layer costs, then remember the layer after the convolutions.")
 def ex11_conv1d_macs(answer):
     got = _number(answer, "a whole number of MACs")
     per_position, head = (25 * 1 * 5, 25 * 25 * 3, 25 * 25 * 3), 250 * 10
@@ -22,6 +21,12 @@ def ex11_conv1d_macs(answer):
                                            "floor((80 + 2 - 5) / 2) + 1 = 39."),
         (float(macs((80, 39, 20)) + head), "you multiplied each layer by its *input* length; count its *output* "
                                            "positions (39, 20, 10)."),
+        (2.0 * (macs((19, 10, 5)) + 1_250), "doubling the 40-value count misses one position: the first layer has 39 "
+                                            "output positions on 80 values, not 2 x 19 = 38. Count the lengths again."),
+        (float(macs((39, 20, 10)) + head + 25 * (39 + 20 + 10) + 10),
+         "you added the biases; they are additions, not multiply-accumulates (the question leaves them out)."),
+        (float(macs((38, 18, 8)) + 25 * 8 * 10), "you left out the padding of 1: with it the lengths are "
+                                                  "floor((L + 2 - k) / 2) + 1, i.e. 39, 20, 10."),
         (float(macs((39, 20, 10), (5 * 25, 3 * 25, 3 * 25)) + head),
          "a Conv1d with 25 input channels sums over all of them: C_out * C_in * k per position, not C_out * k."),
     ], rtol=1e-12)
@@ -46,6 +51,11 @@ def ex11_gru_params(answer):
             (float(d * 4 * (h * i + h * h + 2 * h)), f"gru_params({i}, {h}, {bi}): four gates is an LSTM; a GRU has three."),
             (float(d * 3 * (h * i + 2 * h)), f"gru_params({i}, {h}, {bi}): you left out the recurrent weights "
                                              "(hidden_size x hidden_size per gate)."),
+            (float(d * 3 * (h * i + h * h)), f"gru_params({i}, {h}, {bi}): you left out the biases; torch gives each "
+                                             "gate two bias vectors (b_ih and b_hh)."),
+            (5_134.0 if (i, h, bi) == (1, 6, True) else -1.0,
+             f"gru_params({i}, {h}, {bi}): 5,134 is the whole SignalRecurrentNet, Linear head included; "
+             "count only the GRU layer."),
         ], rtol=1e-12)
         _same_count(got, S.ex11_gru_params(i, h, bi), f"counted, for gru_params({i}, {h}, {bi}),")
     return ("3 gates x (h * in + h * h + 2h) per direction: the paper's GRU (in 1, h 6, both directions) has 324, "
