@@ -45,3 +45,18 @@ def test_gru_params_mistakes_and_torch_agrees():
     assert "not answered yet" in repr(check.ex11_gru_params(lambda i, h, bi: None))
     fb = check.ex11_gru_params(lambda i, h, bi: 7)
     assert not fb and "Hint" in repr(fb)
+
+
+def test_unshuffle_weights_mistakes_and_the_answer_undoes_the_shuffle():
+    import numpy as np
+    right = lambda w, perm: w[:, np.argsort(perm)]
+    assert check.ex11_unshuffle_weights(right)
+    # the reference really does undo a shuffle: same outputs on the real signals as before on the shuffled ones
+    rng = np.random.default_rng(0)
+    w, perm, x = rng.standard_normal((4, 6)), rng.permutation(6), rng.standard_normal((3, 6))
+    assert np.allclose(x[:, perm] @ w.T, x @ right(w, perm).T)
+    assert "other direction" in repr(check.ex11_unshuffle_weights(lambda w, perm: w[:, perm]))
+    assert "unchanged" in repr(check.ex11_unshuffle_weights(lambda w, perm: w))
+    assert "not answered yet" in repr(check.ex11_unshuffle_weights(lambda w, perm: None))
+    fb = check.ex11_unshuffle_weights(lambda w, perm: w[::-1])
+    assert not fb and "Hint" in repr(fb)

@@ -1,6 +1,8 @@
 """Checks for lesson 11, comparing architectures."""
+import numpy as np
+
 from ._key import S
-from ._core import exercise, _Wrong, _call, _name_mistake, _number, _same_count
+from ._core import exercise, _Wrong, _call, _matches, _name_mistake, _number, _same_array, _same_count, _rng
 
 
 @exercise("Go layer by layer: first find each layer's output length with floor((L + 2p - k) / s) + 1, then "
@@ -60,3 +62,23 @@ def ex11_gru_params(answer):
         _same_count(got, S.ex11_gru_params(i, h, bi), f"counted, for gru_params({i}, {h}, {bi}),")
     return ("3 gates x (h * in + h * h + 2h) per direction: the paper's GRU (in 1, h 6, both directions) has 324, "
             "and its Linear head on all 480 outputs has 4,810 more.")
+
+
+@exercise("Write what the shuffled layer computes as a sum over j of weight[:, j] * x[permutation[j]]. Which input "
+          "does column j multiply? Put that column where the real signal keeps that input.")
+def ex11_unshuffle_weights(answer):
+    rng = _rng(11)
+    weight, permutation = rng.standard_normal((5, 8)), rng.permutation(8)
+    while (permutation[permutation] == np.arange(8)).all():  # a permutation that is its own inverse tells nothing
+        permutation = rng.permutation(8)
+    got = _call(answer, weight, permutation)
+    if _matches(got, weight[:, permutation]):
+        raise _Wrong("that permutes the columns the way the inputs were shuffled, which is the other direction: "
+                     "column j of the shuffled layer multiplies input permutation[j], so it must move *to* "
+                     "position permutation[j] (np.argsort(permutation) undoes a permutation).")
+    if _matches(got, weight):
+        raise _Wrong("the weights are unchanged; they were learnt for shuffled inputs, so each column belongs to "
+                     "another position of the real signal.")
+    _same_array(got, S.ex11_unshuffle_weights(weight, permutation), "weights for the real signals")
+    return ("a shuffle only renames an MLP's inputs, and renaming its weights undoes it: nothing is lost. "
+            "No such renaming exists for a convolution's windows of neighbours.")
