@@ -460,6 +460,8 @@ class Comparison:
             for k in columns:
                 if k != "test":
                     cells.append("–" if r[k] is None else spec[k][1].format(r[k]))
+                elif len(r["test_per_seed"]) == 1:  # one seed has no spread: say so rather than print ± 0
+                    cells.append(f"{100 * r['test_mean']:.1f} % (n=1)" if pct else f"{r['test_mean']:.4g} (n=1)")
                 elif pct:
                     cells.append(f"{100 * r['test_mean']:.1f} ± {100 * r['test_std']:.1f} %")
                 else:

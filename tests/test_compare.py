@@ -328,3 +328,16 @@ def test_a_diverging_run_is_reported_not_hidden():
                 steps=50, seeds=(0,), metric="mse", device="cpu")
     row = r.row("wild")
     assert row["diverged_seeds"] == [0] and row["steps"] < 50 and np.isnan(row["test_mean"])
+
+
+def test_one_seed_says_n1_instead_of_a_zero_spread():
+    import matplotlib.pyplot as plt
+    r = compare({"linear": _linear, "mlp": _mlp}, _data(), steps=4, seeds=(0,), batch_size=16, device="cpu")
+    text = repr(r)
+    assert "(n=1)" in text and "± 0.0" not in text
+    fig = dl.viz.plot_pareto(r, x="params")
+    # errorbar draws caps/bar lines only when a bar is asked for: none for a single seed
+    assert all(len(c.lines[1]) == 0 and len(c.lines[2]) == 0 for c in fig.axes[0].containers)
+    plt.close(fig)
+    two = compare({"linear": _linear}, _data(), steps=4, seeds=(0, 1), batch_size=16, device="cpu")
+    assert "±" in repr(two).splitlines()[-1] and "(n=1)" not in repr(two)

@@ -7,6 +7,7 @@ import torch
 
 import dlcourse as dl
 from dlcourse.compare import count_params
+from dlcourse.widgets import race as race_module
 from dlcourse.widgets.race import RACES
 
 
@@ -119,3 +120,14 @@ def test_update_is_fast(race):
     # 21 ms of CPU time per tick, 40-50 ms wall clock on the busy shared machine (budget 50); the bound is loose
     assert dl.widgets.median_update_ms(race, repeats=3) < 150
     assert np.isfinite(race.runs[0].curve["val_metric"][-1])
+
+
+def test_play_interval_follows_the_tick_time(race, monkeypatch):
+    race.reset()
+    clock = iter([10.0, 10.4])  # a tick that takes 0.4 s
+    monkeypatch.setattr(race_module, "perf_counter", lambda: next(clock))
+    race.step()
+    monkeypatch.undo()
+    assert race.play.interval == 600  # 1.5 x the tick, so Play never queues ticks
+    race.step()
+    assert race.play.interval >= 100

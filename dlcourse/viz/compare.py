@@ -36,8 +36,9 @@ def _metric_label(result):
 
 
 def plot_pareto(result, x="params", ax=None, logx=True):
-    """Test metric (mean over seeds, error bar = sample standard deviation) against a cost column of the
-    table (``COSTS``), one labelled point per candidate; the Pareto front as a dashed line."""
+    """Test metric (mean over seeds, error bar = sample standard deviation; no bar for a single seed, which
+    has no spread to show) against a cost column of the table (``COSTS``), one labelled point per candidate;
+    the Pareto front as a dashed line."""
     if x not in COSTS:
         raise ValueError(f"plot_pareto: x must be one of {sorted(COSTS)}, got {x!r}")
     ax = _axes(ax)
@@ -46,7 +47,7 @@ def plot_pareto(result, x="params", ax=None, logx=True):
     means = np.array([r["test_mean"] for r in rows])
     spreads = np.array([r["test_std"] for r in rows])
     for r, c, m, s in zip(rows, costs, means, spreads):
-        ax.errorbar([c], [m], yerr=[s], fmt="o", capsize=3)
+        ax.errorbar([c], [m], yerr=[s] if len(r["test_per_seed"]) > 1 else None, fmt="o", capsize=3)
         ax.annotate(r["name"], (c, m), textcoords="offset points", xytext=(5, 5), fontsize=8)
     front = pareto_front(costs, means, result.metric.higher_is_better)
     ax.plot(costs[front], means[front], "--", color="0.4", lw=1, label="Pareto front", zorder=0)

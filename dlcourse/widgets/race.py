@@ -5,6 +5,7 @@ Every tick gives each chosen model the same number of optimizer steps (round rob
 validation accuracy against steps and against training time. Add a data set or an architecture
 in one place: ``RACES``.
 """
+from time import perf_counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -188,10 +189,13 @@ class ArchitectureRace(CourseWidget):
 
     def step(self):
         """One tick: each model takes ``steps_per_tick`` optimizer steps in turn, then one validation point."""
+        start = perf_counter()
         for run in self.runs:
             run.train(self.steps_per_tick.value)
             run.record()
         self.ticks += 1
+        # Play must not fire faster than a tick runs (ticks would queue up): follow the measured tick time
+        self.play.interval = max(100, round(1500 * (perf_counter() - start)))
         self.refresh()
 
     def draw(self):
